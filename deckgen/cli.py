@@ -1,0 +1,106 @@
+"""The ``deckgen`` command line: a thin layer over :mod:`deckgen.build`.
+
+It parses options, calls the library, prints the summary, and turns the
+library's own errors into one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import DeckgenError
+
+app = typer.Typer(
+    help="Turn Chinese articles with inline pinyin annotations into Anki decks.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+CARD_CHOICES = ("recognition", "recall", "listening", "sentence")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"deckgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """Turn Chinese articles with inline pinyin annotations into Anki decks."""
+
+
+def _fail(exc: DeckgenError) -> typer.Exit:
+    typer.echo(f"deckgen: error: {exc}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+def _parse_cards(value: str) -> tuple[str, ...]:
+    cards = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    unknown = [c for c in cards if c not in CARD_CHOICES]
+    if unknown:
+        raise typer.BadParameter(f"unknown card type {unknown[0]!r}; choose from {', '.join(CARD_CHOICES)}")
+    return cards
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html) or folders.", show_default=False)],
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Deck file to write [default: output/<deck>.apkg].")
+    ] = None,
+    deck: Annotated[str, typer.Option("--deck", help="Deck name in Anki.")] = "Chinese reading",
+    encoding: Annotated[
+        Optional[str], typer.Option("--encoding", help="Input encoding (default: detected).")
+    ] = None,
+    cards: Annotated[
+        str, typer.Option("--cards", help="Card types, comma-separated: recognition,recall,listening,sentence.")
+    ] = "recognition,recall",
+    tts: Annotated[bool, typer.Option("--tts/--no-tts", help="Anki text-to-speech on the cards.")] = True,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on any warning.")] = False,
+) -> None:
+    """Mine annotated words into an Anki deck (.apkg)."""
+    from .build import BuildOptions, default_output
+    from .build import build as run_build
+    from .build import write
+
+    options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts)
+    target = output or default_output(deck)
+    try:
+        result = run_build(inputs, options)
+        if strict and result.notices:
+            for notice in result.notices:
+                typer.echo(f"warning: {notice}", err=True)
+            raise DeckgenError(f"{len(result.notices)} warning(s) and --strict: no deck written")
+        path = write(result, target, deck)
+    except DeckgenError as exc:
+        raise _fail(exc) from None
+    _summary(result, path)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _summary(result, path: Path) -> None:  # type: ignore[no-untyped-def]
+    files = len(result.files) - len(result.failed)
+    typer.echo(
+        f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; "
+        f"{len(result.notes)} notes written to {path}"
+    )
+    flagged = result.flagged
+    if flagged:
+        typer.echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
+    if result.notices:
+        typer.echo(f"{len(result.notices)} warning(s):")
+        for notice in result.notices:
+            typer.echo(f"  {notice}")

@@ -1,0 +1,90 @@
+"""From lines of text to occurrences: parse, align, check boundaries, cut sentences.
+
+An *occurrence* is one annotated word in one sentence of one file.  The
+same word annotated twice in the same sentence (the reference article is
+pasted twice into its file) is one occurrence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .align import check_boundaries
+from .notices import Notice
+from .parse import parse_line
+from .sentences import Example, example, sentence_bounds
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One annotated word where the article used it.
+
+    ``word``/``syllables`` are after boundary repair; ``flags`` are short
+    codes (``boundary``, ``tones``, ``toneless``, ``repaired``) that become
+    ``deckgen::…`` tags; ``traditional`` comes from a ``漢字|汉字`` annotation.
+    """
+
+    word: str
+    syllables: tuple[str, ...]
+    example: Example
+    path: str
+    line: int
+    flags: frozenset[str] = frozenset()
+    traditional: str = ""
+
+
+@dataclass
+class MineStats:
+    """Running counts for the summary."""
+
+    annotations: int = 0
+    skipped: int = 0
+
+
+_MATCH_FLAGS = {"toneless": "toneless", "tones": "tones", "syllables": "tones"}
+
+
+def mine_lines(
+    lines: Iterable[tuple[int, str]], path: str, notices: list[Notice], stats: MineStats
+) -> Iterator[Occurrence]:
+    """Yield the occurrences of one file's lines, appending notices as found.
+
+    Each line is parsed once; a sentence is segmented (jieba) only when a
+    multi-character span in it needs a boundary decision, and then only once.
+    """
+    for number, text in lines:
+        parsed = parse_line(text, number, path)
+        notices.extend(parsed.notices)
+        stats.skipped += sum(1 for n in parsed.notices if n.kind != "repeat")
+        stats.annotations += len(parsed.annotations)
+        clean = parsed.text
+        for annotation in parsed.annotations:
+            s_start, s_end = sentence_bounds(clean, annotation.start, annotation.end)
+            sentence = clean[s_start:s_end]
+            boundary = check_boundaries(
+                sentence, annotation.start - s_start, annotation.end - s_start, annotation.syllables
+            )
+            start, end = boundary.start + s_start, boundary.end + s_start
+            word = clean[start:end]
+            flags = set()
+            if annotation.match in _MATCH_FLAGS:
+                flag = _MATCH_FLAGS[annotation.match]
+                flags.add(flag)
+                what = "has no tone marks" if flag == "toneless" else "matches no dictionary reading"
+                notices.append(Notice(path, number, flag, f"{word}({annotation.raw[1:-1]}) {what}; flagged"))
+            if boundary.status == "repaired":
+                flags.add("repaired")
+                notices.append(Notice(path, number, "repaired", f"{word}: {boundary.reason}; repaired"))
+            elif boundary.status == "check":
+                flags.add("boundary")
+                notices.append(Notice(path, number, "boundary", f"{word}: {boundary.reason}; tagged deckgen::check"))
+            yield Occurrence(
+                word,
+                boundary.syllables,
+                example(clean, start, end),
+                path,
+                number,
+                frozenset(flags),
+                annotation.traditional if (start, end) == (annotation.start, annotation.end) else "",
+            )

@@ -1,0 +1,141 @@
+"""From rendered notes to an ``.apkg`` that Anki imports (genanki).
+
+Identity is stable so that re-imports update rather than duplicate:
+
+- the note type has a fixed id and name (changing its fields or templates
+  would make Anki add a second "deckgen Chinese+" note type);
+- the deck id is derived from the deck name;
+- a note's GUID comes from (Hanzi, normalised pinyin).
+
+Anki applies an update only when the package's note is newer than the
+collection's copy, so notes are stamped with the build time, or with
+``SOURCE_DATE_EPOCH`` for reproducible builds.
+
+The deck is written atomically: a temporary file beside the target, then a
+rename, so an interrupted build never leaves half a deck or destroys the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import OutputError
+from .pinyin import normalise
+from .render import FIELDS, RenderedNote, css, templates
+
+MODEL_ID = 1_734_206_401
+MODEL_NAME = "deckgen Chinese"
+
+
+def deck_id(name: str) -> int:
+    """A stable deck id from the deck name, in the range Anki ids use.
+
+    >>> deck_id('Chinese::Articles') == deck_id('Chinese::Articles')
+    True
+    """
+    digest = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:12], 16)
+    return (1 << 30) + digest % (1 << 30)
+
+
+def note_guid(hanzi: str, pinyin: str) -> str:
+    """The note's GUID from its word and normalised reading."""
+    import genanki
+
+    return str(genanki.guid_for(hanzi, normalise(pinyin)))
+
+
+def build_timestamp() -> float:
+    """The time stamped on notes: ``SOURCE_DATE_EPOCH`` if set, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return float(int(epoch))
+        except ValueError:
+            raise OutputError(f"SOURCE_DATE_EPOCH must be an integer, not {epoch!r}") from None
+    return time.time()
+
+
+def model():  # type: ignore[no-untyped-def]
+    """The deckgen note type (a ``genanki.Model``)."""
+    import genanki
+
+    return genanki.Model(
+        MODEL_ID,
+        MODEL_NAME,
+        fields=[{"name": name, "font": "Arial"} for name in FIELDS],
+        templates=list(map(dict, templates())),
+        css=css(),
+        sort_field_index=0,
+    )
+
+
+def write_apkg(
+    notes: Sequence[RenderedNote],
+    path: Path,
+    deck_name: str,
+    description: str = "",
+    timestamp: float | None = None,
+) -> Path:
+    """Write *notes* as one deck to *path*, atomically.  Returns *path*."""
+    import genanki
+
+    stamp = build_timestamp() if timestamp is None else timestamp
+    deck = genanki.Deck(deck_id(deck_name), deck_name, description)
+    note_type = model()
+    for note in notes:
+        deck.add_note(
+            genanki.Note(
+                model=note_type,
+                fields=list(note.fields),
+                guid=note_guid(note.hanzi, note.pinyin),
+                tags=list(note.tags),
+            )
+        )
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot create the output folder ({exc.strerror})") from None
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder, not a deck file")
+    tmp_db = tmp_zip = None
+    try:
+        fd, tmp_zip = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(fd)
+        fd, tmp_db = tempfile.mkstemp(prefix=".deckgen-", suffix=".anki2", dir=path.parent)
+        os.close(fd)
+        _write_collection(genanki.Package(deck), tmp_db, stamp)
+        with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(tmp_db, "collection.anki2")
+            archive.writestr("media", "{}")
+        os.replace(tmp_zip, path)
+        tmp_zip = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the deck ({exc.strerror or exc})") from None
+    finally:
+        for leftover in (tmp_db, tmp_zip):
+            if leftover:
+                try:
+                    os.unlink(leftover)
+                except OSError:
+                    pass
+    return path
+
+
+def _write_collection(package, db_path: str, stamp: float) -> None:  # type: ignore[no-untyped-def]
+    """genanki's own collection writer, minus the temp file it leaks."""
+    conn = sqlite3.connect(db_path)
+    try:
+        cursor = conn.cursor()
+        package.write_to_db(cursor, stamp, itertools.count(int(stamp * 1000)))
+        conn.commit()
+    finally:
+        conn.close()

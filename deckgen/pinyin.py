@@ -1,0 +1,270 @@
+"""Pinyin as annotators type it, and as a card should show it.
+
+Annotators write pinyin in many ways: tone marks (``guānjiàn``), tone numbers
+(``guan1 jian4``), ``u:`` or ``v`` for ü, look-alike letters copied from web
+pages (ɡ U+0261, ɑ U+0251), breves typed for carons (``xiăo``), run-together
+syllables with no apostrophes (``rǔxiànái``).  This module turns all of those
+into one canonical form: lowercase, tone-marked syllables.
+
+The set of valid syllables is not hand-written: it is read off pypinyin's
+per-character dictionary, so it is exactly the set of readings that the
+aligner can match against.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+# Tone marks per vowel, tone 1..4; index 0 is the bare vowel.
+_MARKS = {
+    "a": "aāáǎà",
+    "e": "eēéěè",
+    "i": "iīíǐì",
+    "o": "oōóǒò",
+    "u": "uūúǔù",
+    "ü": "üǖǘǚǜ",
+}
+_MARKED = {marked: (base, tone) for base, row in _MARKS.items() for tone, marked in enumerate(row) if tone}
+# Syllabic nasals appear in pypinyin's dictionary (ḿ, ń, ň, ǹ); treat their marks too.
+_MARKED.update({"ḿ": ("m", 2), "ń": ("n", 2), "ň": ("n", 3), "ǹ": ("n", 4)})
+
+# Look-alikes and typing habits seen on real pages: breves for carons,
+# IPA script g and alpha, full-width letters (handled by NFKC).
+_LOOKALIKES = str.maketrans(
+    {
+        "ɡ": "g",
+        "ɑ": "a",
+        "ă": "ǎ",
+        "ĕ": "ě",
+        "ĭ": "ǐ",
+        "ŏ": "ǒ",
+        "ŭ": "ǔ",
+        "Ă": "Ǎ",
+        "Ĕ": "Ě",
+        "Ĭ": "Ǐ",
+        "Ŏ": "Ǒ",
+        "Ŭ": "Ǔ",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "-": " ",
+        "·": " ",
+    }
+)
+
+_SEPARATORS = re.compile(r"[\s']+")
+_NUMBERED = re.compile(r"([a-zü]+)([1-5])")
+_LETTERS = re.compile(r"^[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜḿńňǹ1-5' ]+$")
+
+
+def strip_tones(syllable: str) -> str:
+    """Return *syllable* without tone marks: ``'lǜ'`` → ``'lü'``.
+
+    >>> strip_tones('guān')
+    'guan'
+    """
+    return "".join(_MARKED.get(ch, (ch, 0))[0] for ch in syllable)
+
+
+def tone_of(syllable: str) -> int:
+    """Return the tone number 1–4 of a marked syllable, 5 for the neutral tone.
+
+    >>> tone_of('lǜ'), tone_of('le')
+    (4, 5)
+    """
+    for ch in syllable:
+        if ch in _MARKED:
+            return _MARKED[ch][1]
+    return 5
+
+
+def mark_tone(toneless: str, tone: int) -> str:
+    """Put tone *tone* (1–5) on a toneless syllable by the standard placement rule.
+
+    The mark goes on a or e if present, on the o of ``ou``, else on the last vowel.
+
+    >>> mark_tone('guan', 1), mark_tone('liu', 2), mark_tone('lü', 4), mark_tone('de', 5)
+    ('guān', 'liú', 'lǜ', 'de')
+    """
+    if tone not in (1, 2, 3, 4):
+        return toneless
+    for vowel in ("a", "e"):
+        idx = toneless.find(vowel)
+        if idx >= 0:
+            break
+    else:
+        idx = toneless.find("ou")
+        if idx < 0:
+            idx = max((toneless.rfind(v) for v in "iouü"), default=-1)
+    if idx < 0:  # syllabic nasal: m, n, ng
+        idx = 0
+        if toneless[0] == "m":
+            return "ḿ" + toneless[1:] if tone == 2 else toneless
+        marked = {2: "ń", 3: "ň", 4: "ǹ"}.get(tone)
+        return marked + toneless[1:] if marked else toneless
+    return toneless[:idx] + _MARKS[toneless[idx]][tone] + toneless[idx + 1 :]
+
+
+@cache
+def syllables() -> frozenset[str]:
+    """Every toneless syllable that pypinyin's character dictionary uses."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            found.add(strip_tones(reading))
+    found.discard("")
+    return frozenset(found)
+
+
+@cache
+def _max_syllable_len() -> int:
+    return max(map(len, syllables()))
+
+
+def _prepare(raw: str) -> str:
+    """Canonical characters: NFKC (full-width letters), look-alikes, lowercase, ü."""
+    text = unicodedata.normalize("NFKC", raw).translate(_LOOKALIKES)
+    text = unicodedata.normalize("NFC", text.strip().lower())
+    text = text.replace("u:", "ü").replace("v", "ü")
+    return text
+
+
+def _split_run(run: str) -> list[str] | None:
+    """Split run-together pinyin into syllables (tone marks kept), or None.
+
+    Prefers the split with the fewest syllables, then the longest first
+    syllable, which reads ``xiān'ān`` rather than ``xiā nān``.
+    """
+    bare = strip_tones(run)
+    valid = syllables()
+    longest = _max_syllable_len()
+    n = len(bare)
+    # best[i] = fewest syllables covering bare[i:], with the chosen first cut.
+    best: list[tuple[int, int] | None] = [None] * (n + 1)
+    best[n] = (0, n)
+    for i in range(n - 1, -1, -1):
+        for j in range(min(n, i + longest), i, -1):
+            if bare[i:j] in valid and best[j] is not None:
+                count = best[j][0] + 1  # type: ignore[index]
+                if best[i] is None or count < best[i][0]:  # type: ignore[index]
+                    best[i] = (count, j)
+    if best[0] is None:
+        return None
+    parts, i = [], 0
+    while i < n:
+        j = best[i][1]  # type: ignore[index]
+        parts.append(run[i:j])
+        i = j
+    return parts
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An annotator's reading: canonical tone-marked syllables.
+
+    ``marked`` is False when the annotator gave no tone at all (``(ding)``),
+    which the aligner treats as weaker evidence.
+    """
+
+    syllables: tuple[str, ...]
+    marked: bool
+
+    @property
+    def compact(self) -> str:
+        """The syllables run together, the form matched against dictionaries."""
+        return "".join(self.syllables)
+
+    def __str__(self) -> str:
+        return join_syllables(self.syllables)
+
+
+def parse_reading(raw: str) -> Reading | None:
+    """Read an annotation's text as pinyin, or return None if it is not pinyin.
+
+    >>> parse_reading('guānjiàn')
+    Reading(syllables=('guān', 'jiàn'), marked=True)
+    >>> parse_reading('han4 zi4').syllables
+    ('hàn', 'zì')
+    >>> parse_reading('lu:4').syllables, parse_reading('lv4').syllables
+    (('lǜ',), ('lǜ',))
+    >>> parse_reading('xiăo').syllables
+    ('xiǎo',)
+    >>> parse_reading('来源') is None, parse_reading('AED') is None, parse_reading('') is None
+    (True, True, True)
+    """
+    text = _prepare(raw)
+    if not text or not _LETTERS.match(text):
+        return None
+    out: list[str] = []
+    marked = False
+    for piece in _SEPARATORS.split(text):
+        if not piece:
+            continue
+        if any(ch.isdigit() for ch in piece):
+            # Tone-number style: every syllable carries its digit (neutral may be 5 or none).
+            pos = 0
+            for m in _NUMBERED.finditer(piece):
+                head = piece[pos : m.start()]
+                if head:
+                    split = _split_run(head)
+                    if split is None:
+                        return None
+                    out.extend(split)
+                body = _split_run(m.group(1))
+                if body is None:
+                    return None
+                out.extend(body[:-1])
+                out.append(mark_tone(body[-1], int(m.group(2))))
+                marked = True
+                pos = m.end()
+            tail = piece[pos:]
+            if any(ch.isdigit() for ch in tail):
+                return None
+            if tail:
+                split = _split_run(tail)
+                if split is None:
+                    return None
+                out.extend(split)
+            continue
+        split = _split_run(piece)
+        if split is None:
+            return None
+        out.extend(split)
+        marked = marked or any(ch in _MARKED for ch in piece)
+    if not out:
+        return None
+    return Reading(tuple(out), marked)
+
+
+def join_syllables(parts: tuple[str, ...] | list[str]) -> str:
+    """Join a word's syllables in standard orthography.
+
+    An apostrophe separates a syllable that starts with a, o or e from the one
+    before it, so the word reads unambiguously.
+
+    >>> join_syllables(['yòu', 'ér', 'yuán']), join_syllables(['rǔ', 'xiàn', 'ái'])
+    ("yòu'éryuán", "rǔxiàn'ái")
+    """
+    out = []
+    for i, part in enumerate(parts):
+        if i and strip_tones(part[:1]) in ("a", "o", "e"):
+            out.append("'")
+        out.append(part)
+    return "".join(out)
+
+
+def normalise(pinyin: str) -> str:
+    """The identity form of a word's pinyin: lowercase NFC, no separators.
+
+    Used for note identity, so ``Zhōngguó``, ``zhōng guó`` and ``zhōng'guó``
+    are the same note.
+
+    >>> normalise("Yòu'ér yuán")
+    'yòuéryuán'
+    """
+    return _SEPARATORS.sub("", unicodedata.normalize("NFC", pinyin.lower()))

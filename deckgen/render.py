@@ -1,0 +1,171 @@
+"""From entries to note fields: HTML-escaped text, tone colours, tags.
+
+Everything that comes from an article is data, so every field value is
+escaped here and nowhere else.  The field list is the note type's public
+contract (see README, "The note type"): it never changes once released.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .enrich import Entry
+from .pinyin import strip_tones, tone_of
+
+FIELDS: tuple[str, ...] = (
+    "Hanzi",
+    "Pinyin",
+    "Meaning",
+    "Traditional",
+    "Simplified",
+    "Classifier",
+    "HSK",
+    "Frequency",
+    "Sentence",
+    "SentencePinyin",
+    "MoreSentences",
+    "Source",
+    "HanziColor",
+    "PinyinColor",
+    "Notes",
+    "TTS",
+    "CardRecall",
+    "CardListening",
+    "CardSentence",
+)
+LEARNER_FIELDS = frozenset({"Notes"})
+# Card types: (name, front file, back file). Optional ones are switched on by a field.
+CARD_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("Recognition", "recognition_front.html", "recognition_back.html"),
+    ("Recall", "recall_front.html", "recall_back.html"),
+    ("Listening", "listening_front.html", "listening_back.html"),
+    ("Sentence", "sentence_front.html", "sentence_back.html"),
+)
+CARD_SWITCHES = {"recall": "CardRecall", "listening": "CardListening", "sentence": "CardSentence"}
+DEFAULT_CARDS = ("recognition", "recall")
+MAX_MORE_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Choices that change field values, never the note type."""
+
+    cards: tuple[str, ...] = DEFAULT_CARDS
+    tts: bool = True
+
+
+@dataclass(frozen=True)
+class RenderedNote:
+    """A note ready for packaging: field values in FIELDS order, and tags."""
+
+    hanzi: str
+    pinyin: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    def field(self, name: str) -> str:
+        return self.fields[FIELDS.index(name)]
+
+
+def _data(name: str) -> str:
+    return resources.files("deckgen").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@cache
+def css() -> str:
+    """The note type's stylesheet."""
+    return _data("style.css")
+
+
+@cache
+def templates() -> tuple[dict[str, str], ...]:
+    """The card templates, with the shared ``{{> details}}`` block filled in."""
+    details = _data("templates/details.html").strip()
+    out = []
+    for name, front, back in CARD_TYPES:
+        out.append(
+            {
+                "name": name,
+                "qfmt": _data(f"templates/{front}").strip(),
+                "afmt": _data(f"templates/{back}").strip().replace("{{> details}}", details),
+            }
+        )
+    return tuple(out)
+
+
+def hanzi_html(hanzi: str, syllables: tuple[str, ...]) -> str:
+    """Each character in a ``toneN`` span, coloured by its syllable.
+
+    >>> hanzi_html('关键', ('guān', 'jiàn'))
+    '<span class="tone1">关</span><span class="tone4">键</span>'
+    """
+    if len(hanzi) != len(syllables):
+        return html.escape(hanzi)
+    return "".join(
+        f'<span class="tone{tone_of(syl)}">{html.escape(ch)}</span>' for ch, syl in zip(hanzi, syllables, strict=True)
+    )
+
+
+def pinyin_html(syllables: tuple[str, ...]) -> str:
+    """Each syllable in a ``toneN`` span, apostrophes kept between spans.
+
+    >>> pinyin_html(('rǔ', 'xiàn', 'ái'))
+    '<span class="tone3">rǔ</span><span class="tone4">xiàn</span>\\'<span class="tone2">ái</span>'
+    """
+    out = []
+    for i, syl in enumerate(syllables):
+        if i and strip_tones(syl[:1]) in ("a", "o", "e"):
+            out.append("'")
+        out.append(f'<span class="tone{tone_of(syl)}">{html.escape(syl)}</span>')
+    return "".join(out)
+
+
+_SAFE_TAG = re.compile(r"[\s\"']+")
+
+
+def source_tag(path: str) -> str:
+    """``source::<file stem>``; whitespace and quotes become ``_`` so Anki keeps one tag.
+
+    >>> source_tag('/tmp/My article 1.txt')
+    'source::My_article_1'
+    """
+    stem = Path(path).stem or Path(path).name
+    return "source::" + _SAFE_TAG.sub("_", stem).strip("_")
+
+
+def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNote:
+    """The note for *entry*: escaped field values in FIELDS order, and tags."""
+    first = entry.examples[0] if entry.examples else None
+    more = entry.examples[1 : 1 + MAX_MORE_SENTENCES]
+    values = {
+        "Hanzi": html.escape(entry.hanzi),
+        "Pinyin": html.escape(entry.pinyin),
+        "Meaning": html.escape(entry.meaning),
+        "Traditional": html.escape(entry.traditional),
+        "Simplified": html.escape(entry.simplified),
+        "Classifier": html.escape(entry.classifier),
+        "HSK": html.escape(entry.hsk_label),
+        "Frequency": html.escape(entry.frequency),
+        "Sentence": first.html() if first else "",
+        "SentencePinyin": html.escape(entry.sentence_pinyin),
+        "MoreSentences": ("<ol>" + "".join(f"<li>{e.html()}</li>" for e in more) + "</ol>") if more else "",
+        "Source": html.escape(", ".join(Path(s).stem for s in entry.sources)),
+        "HanziColor": hanzi_html(entry.hanzi, entry.syllables),
+        "PinyinColor": pinyin_html(entry.syllables),
+        "Notes": "",
+        "TTS": "y" if options.tts else "",
+    }
+    for card, switch in CARD_SWITCHES.items():
+        values[switch] = "y" if card in options.cards else ""
+    tags = {source_tag(s) for s in entry.sources}
+    tags.update(entry.hsk_tags)
+    for flag in entry.flags:
+        tags.add(f"deckgen::{flag}")
+        if flag != "repaired":
+            tags.add("deckgen::check")
+    return RenderedNote(entry.hanzi, entry.pinyin, tuple(values[name] for name in FIELDS), tuple(sorted(tags)))

@@ -1,0 +1,54 @@
+"""The one wrapper around jieba.
+
+jieba's module-level functions share a global tokenizer that logs to stderr
+when it loads.  deckgen builds a private ``jieba.Tokenizer`` on first use,
+quietly, and only when a boundary decision needs it, so ``deckgen --help`` and
+builds of single-character annotations never pay for the dictionary.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jieba
+
+
+@cache
+def _tokenizer() -> jieba.Tokenizer:
+    import logging
+
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Dictionary-only segmentation of *text* as ``(word, start, end)`` spans.
+
+    The HMM is off on purpose: it invents words out of any run of single
+    characters (it happily returns 起全 from 构建起全链条), which is exactly
+    the evidence a boundary check must not trust.
+
+    >>> [w for w, _, _ in tokens('就业服务')]
+    ['就业', '服务']
+    """
+    return [(word, start, end) for word, start, end in _tokenizer().tokenize(text, HMM=False)]
+
+
+def word_count(word: str) -> int:
+    """How often jieba's dictionary has seen *word* as a word (0 if never).
+
+    jieba stores every prefix of its words with a count of 0, so a positive
+    count is what makes *word* a dictionary word.
+    """
+    return _tokenizer().FREQ.get(word, 0) or 0
+
+
+def total_count() -> int:
+    """The sum of all word counts in jieba's dictionary (for Zipf figures)."""
+    return int(_tokenizer().total)

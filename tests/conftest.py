@@ -1,0 +1,64 @@
+"""Shared fixtures: the reference corpus (skipped when ../shared is absent) and Anki helpers."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+REFERENCE = CORPUS / "000_7c7be342e79c6484.txt"
+EXAMPLE = REPO / "examples" / "library.txt"
+
+
+def corpus_file(name: str) -> Path:
+    """A file of ../shared/corpus, or skip the test with the reason."""
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the shared corpus sits beside the repo only in the project workspace")
+    return path
+
+
+@pytest.fixture
+def reference() -> Path:
+    return corpus_file(REFERENCE.name)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_time(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Builds in tests stamp a known time and keep caches out of the user's home."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@contextlib.contextmanager
+def anki_collection(path: Path) -> Iterator[object]:
+    """A real, headless Anki collection (PyPI ``anki``), always closed."""
+    from anki.collection import Collection
+
+    col = Collection(str(path))
+    try:
+        yield col
+    finally:
+        col.close()
+
+
+def import_apkg(col, apkg: Path) -> None:  # type: ignore[no-untyped-def]
+    """Import *apkg* the way Anki's File > Import does, updating existing notes."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    col.import_anki_package(
+        ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions(with_scheduling=True))
+    )
+    col.models._clear_cache()
+
+
+def notes_by_hanzi(col) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    out = {}
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        out[note["Hanzi"] + "|" + note["Pinyin"]] = note
+    return out
