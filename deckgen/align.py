@@ -93,7 +93,7 @@ def _match(run: str, compact: str, loose: bool, lenient_neutral: bool) -> tuple[
             if ok:
                 rest = search(end - size, chars - 1)
                 if rest is not None:
-                    return rest + (compact[end - size : end],)
+                    return (*rest, compact[end - size : end])
         return None
 
     return search(len(target), len(run))
@@ -177,10 +177,7 @@ def check_boundaries(sentence: str, start: int, end: int, syllables: tuple[str, 
     # Rule 2: magnitude numerals after a number.
     cut = 0
     while (
-        cut < len(span) - 1
-        and span[cut] in _MAGNITUDE
-        and start + cut > 0
-        and _DIGIT.match(sentence[start + cut - 1])
+        cut < len(span) - 1 and span[cut] in _MAGNITUDE and start + cut > 0 and _DIGIT.match(sentence[start + cut - 1])
     ):
         cut += 1
     if cut:
@@ -219,9 +216,7 @@ def check_boundaries(sentence: str, start: int, end: int, syllables: tuple[str, 
 
 
 def _crosses(sentence: str, start: int, end: int) -> bool:
-    return any(
-        len(word) > 1 and (s < start < e or s < end < e) for word, s, e in segment.tokens(sentence)
-    )
+    return any(len(word) > 1 and (s < start < e or s < end < e) for word, s, e in segment.tokens(sentence))
 
 
 def _unknown(span: str) -> str:

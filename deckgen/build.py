@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .enrich import Entry, group
+from .enrich import Entry, enrich, group
 from .errors import DeckgenError, InputError, NoAnnotationsError
 from .mine import MineStats, Occurrence, mine_lines
 from .notices import Notice
@@ -111,7 +111,7 @@ def build(inputs: Sequence[Path], options: BuildOptions = BuildOptions()) -> Bui
             notices.append(Notice(str(path), 0, "file", str(exc)))
     if not occurrences:
         raise first_error or InputError("no input files")
-    entries = group(occurrences)
+    entries = [enrich(entry) for entry in group(occurrences)]
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
     notes = [render(entry, render_options) for entry in entries]
     return BuildResult(entries, notes, _dedupe(notices), files, failed, stats.annotations, stats.skipped)

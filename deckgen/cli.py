@@ -7,7 +7,7 @@ library's own errors into one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -34,7 +34,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = None,
 ) -> None:
@@ -58,12 +58,10 @@ def _parse_cards(value: str) -> tuple[str, ...]:
 def build(
     inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html) or folders.", show_default=False)],
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Deck file to write [default: output/<deck>.apkg].")
+        Path | None, typer.Option("--output", "-o", help="Deck file to write [default: output/<deck>.apkg].")
     ] = None,
     deck: Annotated[str, typer.Option("--deck", help="Deck name in Anki.")] = "Chinese reading",
-    encoding: Annotated[
-        Optional[str], typer.Option("--encoding", help="Input encoding (default: detected).")
-    ] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detected).")] = None,
     cards: Annotated[
         str, typer.Option("--cards", help="Card types, comma-separated: recognition,recall,listening,sentence.")
     ] = "recognition,recall",
@@ -71,9 +69,8 @@ def build(
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on any warning.")] = False,
 ) -> None:
     """Mine annotated words into an Anki deck (.apkg)."""
-    from .build import BuildOptions, default_output
+    from .build import BuildOptions, default_output, write
     from .build import build as run_build
-    from .build import write
 
     options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts)
     target = output or default_output(deck)

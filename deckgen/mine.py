@@ -8,11 +8,11 @@ pasted twice into its file) is one occurrence.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .align import check_boundaries
 from .notices import Notice
-from .parse import parse_line
+from .parse import Annotation, parse_line
 from .sentences import Example, example, sentence_bounds
 
 
@@ -79,12 +79,25 @@ def mine_lines(
             elif boundary.status == "check":
                 flags.add("boundary")
                 notices.append(Notice(path, number, "boundary", f"{word}: {boundary.reason}; tagged deckgen::check"))
+            cut = example(clean, start, end)
             yield Occurrence(
                 word,
                 boundary.syllables,
-                example(clean, start, end),
+                _with_readings(cut, start, parsed.annotations, boundary.syllables),
                 path,
                 number,
                 frozenset(flags),
                 annotation.traditional if (start, end) == (annotation.start, annotation.end) else "",
             )
+
+
+def _with_readings(cut: Example, start: int, annotations: tuple[Annotation, ...], syllables: tuple[str, ...]) -> Example:
+    """Attach the annotator's readings that fall inside the example (its own word's after repair)."""
+    offset = start - len(cut.before)
+    size = len(cut.text)
+    readings = {len(cut.before): syllables}
+    for other in annotations:
+        rel = other.start - offset
+        if 0 <= rel and other.end - offset <= size and not (rel < len(cut.before) + len(cut.word) and rel + len(other.syllables) > len(cut.before)):
+            readings[rel] = other.syllables
+    return replace(cut, readings=tuple(sorted(readings.items())))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .enrich import Entry
 from .pinyin import strip_tones, tone_of
+from .sentences import Example
 
 FIELDS: tuple[str, ...] = (
     "Hanzi",
@@ -98,6 +99,24 @@ def templates() -> tuple[dict[str, str], ...]:
     return tuple(out)
 
 
+def escape(text: str) -> str:
+    """Article text as HTML element content: ``<``, ``>`` and ``&`` escaped, quotes kept.
+
+    >>> print(escape("<img onerror=alert(1)> & yòu'éryuán"))
+    &lt;img onerror=alert(1)&gt; &amp; yòu'éryuán
+    """
+    return html.escape(text, quote=False)
+
+
+def example_html(example: Example) -> str:
+    """The sentence escaped, with the word in ``<b class="hl">``.
+
+    >>> example_html(Example('a<', '字', '&'))
+    'a&lt;<b class="hl">字</b>&amp;'
+    """
+    return f'{escape(example.before)}<b class="hl">{escape(example.word)}</b>{escape(example.after)}'
+
+
 def hanzi_html(hanzi: str, syllables: tuple[str, ...]) -> str:
     """Each character in a ``toneN`` span, coloured by its syllable.
 
@@ -105,9 +124,9 @@ def hanzi_html(hanzi: str, syllables: tuple[str, ...]) -> str:
     '<span class="tone1">关</span><span class="tone4">键</span>'
     """
     if len(hanzi) != len(syllables):
-        return html.escape(hanzi)
+        return escape(hanzi)
     return "".join(
-        f'<span class="tone{tone_of(syl)}">{html.escape(ch)}</span>' for ch, syl in zip(hanzi, syllables, strict=True)
+        f'<span class="tone{tone_of(syl)}">{escape(ch)}</span>' for ch, syl in zip(hanzi, syllables, strict=True)
     )
 
 
@@ -121,7 +140,7 @@ def pinyin_html(syllables: tuple[str, ...]) -> str:
     for i, syl in enumerate(syllables):
         if i and strip_tones(syl[:1]) in ("a", "o", "e"):
             out.append("'")
-        out.append(f'<span class="tone{tone_of(syl)}">{html.escape(syl)}</span>')
+        out.append(f'<span class="tone{tone_of(syl)}">{escape(syl)}</span>')
     return "".join(out)
 
 
@@ -143,17 +162,17 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
     first = entry.examples[0] if entry.examples else None
     more = entry.examples[1 : 1 + MAX_MORE_SENTENCES]
     values = {
-        "Hanzi": html.escape(entry.hanzi),
-        "Pinyin": html.escape(entry.pinyin),
-        "Meaning": html.escape(entry.meaning),
-        "Traditional": html.escape(entry.traditional),
-        "Simplified": html.escape(entry.simplified),
-        "Classifier": html.escape(entry.classifier),
-        "HSK": html.escape(entry.hsk_label),
-        "Frequency": html.escape(entry.frequency),
-        "Sentence": first.html() if first else "",
-        "SentencePinyin": html.escape(entry.sentence_pinyin),
-        "MoreSentences": ("<ol>" + "".join(f"<li>{e.html()}</li>" for e in more) + "</ol>") if more else "",
+        "Hanzi": escape(entry.hanzi),
+        "Pinyin": escape(entry.pinyin),
+        "Meaning": escape(entry.meaning),
+        "Traditional": escape(entry.traditional),
+        "Simplified": escape(entry.simplified),
+        "Classifier": escape(entry.classifier),
+        "HSK": escape(entry.hsk_label),
+        "Frequency": escape(entry.frequency),
+        "Sentence": example_html(first) if first else "",
+        "SentencePinyin": escape(entry.sentence_pinyin),
+        "MoreSentences": ("<ol>" + "".join(f"<li>{example_html(e)}</li>" for e in more) + "</ol>") if more else "",
         "Source": html.escape(", ".join(Path(s).stem for s in entry.sources)),
         "HanziColor": hanzi_html(entry.hanzi, entry.syllables),
         "PinyinColor": pinyin_html(entry.syllables),

@@ -8,9 +8,8 @@ clauses as fit.
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # A sentence ends at a terminator, with any closing quotes or brackets after it.
 _SENTENCE_END = re.compile(r"(?:[。！？!?；;]|…{1,2}|\.{3,6})[”’」』)）\"']*")
@@ -26,19 +25,14 @@ class Example:
     before: str
     word: str
     after: str
+    # Annotated spans inside the sentence, (start, syllables) relative to ``text``:
+    # the annotator's readings, which the sentence's pinyin uses before any dictionary.
+    readings: tuple[tuple[int, tuple[str, ...]], ...] = field(default=(), compare=False)
 
     @property
     def text(self) -> str:
         """The plain sentence."""
         return self.before + self.word + self.after
-
-    def html(self) -> str:
-        """The sentence HTML-escaped, with the word in ``<b class="hl">``.
-
-        >>> Example('a<', '字', '&').html()
-        'a&lt;<b class="hl">字</b>&amp;'
-        """
-        return f'{html.escape(self.before)}<b class="hl">{html.escape(self.word)}</b>{html.escape(self.after)}'
 
 
 def _bounds(pattern: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:

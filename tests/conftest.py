@@ -27,11 +27,16 @@ def reference() -> Path:
     return corpus_file(REFERENCE.name)
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("deckgen-cache")
+
+
 @pytest.fixture(autouse=True)
-def _fixed_time(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Builds in tests stamp a known time and keep caches out of the user's home."""
+def _fixed_time(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> None:
+    """Builds in tests stamp a known time and keep caches out of the user's home (one cache per run)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(_cache_dir))
 
 
 @contextlib.contextmanager

@@ -15,7 +15,12 @@ def mine(text: str) -> tuple[list[tuple[str, str, str, str]], list[Notice]]:
     lines = list(enumerate(text.split("\n"), 1))
     entries = group(mine_lines(lines, "case.txt", notices, MineStats()))
     rows = [
-        (e.hanzi, e.pinyin, ",".join(sorted(e.flags)), e.examples[0].before + "[" + e.examples[0].word + "]" + e.examples[0].after)
+        (
+            e.hanzi,
+            e.pinyin,
+            ",".join(sorted(e.flags)),
+            e.examples[0].before + "[" + e.examples[0].word + "]" + e.examples[0].after,
+        )
         for e in entries
     ]
     return rows, notices

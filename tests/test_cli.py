@@ -1,0 +1,114 @@
+"""The command line, through typer's CliRunner and a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from deckgen import __version__
+from deckgen.cli import app
+
+from .apkg import read_notes
+from .conftest import EXAMPLE
+
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"deckgen {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], *[[name] for name in typer.main.get_command(app).commands]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout and len(result.stdout.splitlines()) > 3
+
+
+def test_build_summary_and_default_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("build", str(EXAMPLE), "--deck", "My Reading")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "output" / "my-reading.apkg"
+    assert out.is_file() and len(read_notes(out)) == 22
+    assert "44 annotations found, 0 skipped; 22 notes written to output/my-reading.apkg" in result.stdout
+    assert "tagged deckgen::check: 之光、借还" in result.stdout
+    assert f"{EXAMPLE}:7: 人次: 万 belongs to the number before it; repaired" in result.stdout
+
+
+def test_output_option(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "deck.apkg"
+    result = run("build", str(EXAMPLE), "-o", str(target))
+    assert result.exit_code == 0 and target.is_file()
+
+
+def test_no_annotations(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("今天天气很好。我们去公园散步。\n", encoding="utf-8")
+    result = run("build", str(plain), "-o", str(tmp_path / "d.apkg"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"deckgen: error: {plain}: no pinyin annotations found (supported styles: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "d.apkg").exists()
+
+
+def test_unwritable_output_keeps_previous_deck(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        # root ignores permission bits: a path under a regular file cannot be created by anyone.
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        target = blocker / "deck.apkg"
+    else:  # pragma: no cover
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        target = locked / "deck.apkg"
+    result = run("build", str(EXAMPLE), "-o", str(target))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("deckgen: error: ") and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_failed_build_leaves_previous_deck(tmp_path: Path) -> None:
+    target = tmp_path / "deck.apkg"
+    assert run("build", str(EXAMPLE), "-o", str(target)).exit_code == 0
+    before = target.read_bytes()
+    plain = tmp_path / "plain.txt"
+    plain.write_text("没有注音。", encoding="utf-8")
+    assert run("build", str(plain), "-o", str(target)).exit_code != 0
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    result = run("build", str(EXAMPLE), "-o", str(tmp_path / "d.apkg"), "--strict")
+    assert result.exit_code == 1 and "--strict" in result.stderr
+    assert not (tmp_path / "d.apkg").exists()
+
+
+def test_bad_card_type(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(EXAMPLE), "--cards", "recognition,cloze"])
+    assert result.exit_code == 2 and "unknown card type 'cloze'" in result.output
+
+
+def test_python_m_deckgen_and_help_is_lean() -> None:
+    """``python -m deckgen --help`` works and does not import jieba, pypinyin or genanki."""
+    code = (
+        "import sys, runpy; sys.argv=['deckgen','--help']\n"
+        "try:\n    runpy.run_module('deckgen', run_name='__main__')\nexcept SystemExit: pass\n"
+        "heavy=[m for m in ('jieba','pypinyin','genanki','anki','opencc') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage:" in proc.stdout
+    assert "HEAVY []" in proc.stdout

@@ -1,0 +1,345 @@
+"""CC-CEDICT lookup by reading: polyphones, normalisation, the on-disk cache."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deckgen import dictionary
+from deckgen.dictionary import DictEntry, attribution, lookup, simplified_of, traditional_of
+from deckgen.errors import DeckgenError
+
+
+def _clear_memos() -> None:
+    dictionary._default_store.cache_clear()
+    dictionary._rows.cache_clear()
+    dictionary.lookup.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache dir for this module, so the real dictionary is indexed once."""
+    _clear_memos()
+    yield tmp_path_factory.mktemp("deckgen-cache")
+    _clear_memos()
+
+
+@pytest.fixture(autouse=True)
+def _cache_env(monkeypatch: pytest.MonkeyPatch, cache_home: Path) -> None:
+    """Never write to the user's home, whatever conftest does."""
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(cache_home))
+
+
+# --- Required outcomes on the real CC-CEDICT ---------------------------------
+
+# (label, word, reading, text the meaning must contain, text no sense may contain or None)
+POLYPHONES = [
+    ("率 rate, not lead", "率", "lǜ", "rate", "to lead"),
+    ("地 ground, not particle", "地", "dì", "earth", "particle"),
+    ("了 aspect, not understand", "了", "le", "(completed action marker)", "understand"),
+    ("更 more, not change", "更", "gèng", "more", "to change"),
+    ("的 possessive", "的", "de", "possessive particle", "taxi"),
+    ("着 aspect particle", "着", "zhe", "aspect particle", "to wear"),
+    ("关键 crucial point", "关键", "guānjiàn", "crucial point", "CL:"),
+    ("乳腺癌 with apostrophe", "乳腺癌", "rǔxiàn'ái", "breast cancer", None),
+    ("一定 tone sandhi", "一定", "yídìng", "surely", None),
+    ("不是 sandhi picks bu4 shi4", "不是", "búshì", "is not", "fault"),
+    ("不是 neutral tone picks bu2 shi5", "不是", "búshi", "fault", "is not"),
+    ("东西 neutral is thing", "东西", "dōngxi", "thing", "east and west"),
+    ("东西 full tone is east-west", "东西", "dōngxī", "east and west", "thing"),
+    ("后 hòu is after, via OpenCC", "后", "hòu", "back", "surname"),
+    ("中和 lowercase preferred", "中和", "zhōnghé", "to neutralize", "New Taipei"),
+    ("中和 capitalised reading, place", "中和", "Zhōnghé", "New Taipei", "to neutralize"),
+    ("中国 capitalised is the only match", "中国", "zhōngguó", "China", None),
+    ("绿 typed with v", "绿", "lv4", "green", "surname"),
+    ("女儿 curly apostrophe", "女儿", "nǚ\u2019ér", "daughter", None),
+    ("了 liǎo drops the variant", "了", "liǎo", "to finish", "variant of"),
+]
+
+
+@pytest.mark.parametrize(("label", "word", "reading", "wanted", "banned"), POLYPHONES, ids=[r[0] for r in POLYPHONES])
+def test_reading_selects_the_entry(label: str, word: str, reading: str, wanted: str, banned: str | None) -> None:
+    entry = lookup(word, reading)
+    assert entry is not None, label
+    assert wanted in entry.meaning
+    if banned is not None:
+        assert not any(banned in sense for sense in entry.senses)
+
+
+ABSENT = [
+    ("稳岗 not in CC-CEDICT", "稳岗", "wěngǎng"),
+    ("研学 not in CC-CEDICT", "研学", "yánxué"),
+    ("普高 not in CC-CEDICT", "普高", "pǔgāo"),
+    ("大思政课 not in CC-CEDICT", "大思政课", "dàsīzhèngkè"),
+    ("率 with a tone no entry has", "率", "lù"),
+    ("关键 with a neutral tone it lacks", "关键", "guānjian"),
+    ("地 read as a syllable it never has", "地", "tā"),
+    ("empty word", "", "le"),
+    ("empty reading", "了", ""),
+]
+
+
+@pytest.mark.parametrize(("label", "word", "reading"), ABSENT, ids=[r[0] for r in ABSENT])
+def test_no_entry_rather_than_another_reading(label: str, word: str, reading: str) -> None:
+    assert lookup(word, reading) is None, label
+
+
+@pytest.mark.parametrize(
+    "reading", ["guānjiàn", "guān jiàn", "Guānjiàn", "GUĀNJIÀN", "guān'jiàn", "guan1 jian4", "guan1jian4"]
+)
+@pytest.mark.parametrize("word", ["关键", "關鍵"])
+def test_any_spelling_of_the_reading_and_either_script(word: str, reading: str) -> None:
+    assert lookup(word, reading) == DictEntry(
+        traditional="關鍵",
+        simplified="关键",
+        pinyin="guān jiàn",
+        senses=("crucial point", "crux", "key", "crucial", "pivotal"),
+        classifiers=("個/个 gè",),
+    )
+
+
+ENTRY_FIELDS = [
+    ("着 traditional is 著", "着", "zhe", "traditional", "著"),
+    ("后 traditional is 後", "后", "hòu", "traditional", "後"),
+    ("traditional input gives simplified", "醫院", "yīyuàn", "simplified", "医院"),
+    ("ü in pinyin", "率", "lǜ", "pinyin", "lǜ"),
+    ("neutral tone unmarked", "了", "le", "pinyin", "le"),
+    ("erhua r", "一会儿", "yíhuìr", "pinyin", "yī huì r"),
+    ("proper noun lowercased", "中国", "Zhōngguó", "pinyin", "zhōng guó"),
+    ("医院 classifiers", "医院", "yīyuàn", "classifiers", ("所 suǒ", "家 jiā", "座 zuò")),
+    ("地 classifier", "地", "dì", "classifiers", ("片 piàn",)),
+    ("no classifier", "节点", "jiédiǎn", "classifiers", ()),
+    ("meaning is at most three senses", "更", "gèng", "meaning", "more; even more; further"),
+    ("cross-reference rendered", "的", "dī", "meaning", "a taxi; a cab (abbr. for 的士 dī shì)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "word", "reading", "field", "expected"), ENTRY_FIELDS, ids=[r[0] for r in ENTRY_FIELDS]
+)
+def test_entry_fields(label: str, word: str, reading: str, field: str, expected: object) -> None:
+    entry = lookup(word, reading)
+    assert entry is not None
+    assert getattr(entry, field) == expected
+
+
+def test_no_sense_keeps_a_classifier_prefix() -> None:
+    for word, reading in [("医院", "yīyuàn"), ("关键", "guānjiàn"), ("东西", "dōngxi")]:
+        entry = lookup(word, reading)
+        assert entry is not None and entry.classifiers
+        assert not any(sense.startswith("CL:") for sense in entry.senses)
+
+
+# --- Pieces: tone marks, sense ranking ----------------------------------------
+
+MARKS = [
+    ("guan1", "guān"),
+    ("lu:4", "lǜ"),
+    ("nu:3", "nǚ"),
+    ("lu:e4", "lüè"),
+    ("gou3", "gǒu"),
+    ("liu2", "liú"),
+    ("gui4", "guì"),
+    ("er2", "ér"),
+    ("xiong1", "xiōng"),
+    ("Zhong1", "zhōng"),
+    ("le5", "le"),
+    ("r5", "r"),
+    ("m2", "ḿ"),
+    ("ng2", "ńg"),
+    ("hm5", "hm"),
+    ("C", "c"),
+]
+
+
+@pytest.mark.parametrize(("numbered", "marked"), MARKS)
+def test_tone_mark_placement(numbered: str, marked: str) -> None:
+    assert dictionary._mark_syllable(numbered) == marked
+
+
+def _row(traditional: str, senses: tuple[str, ...], syllables: tuple[str, ...] = ("hou4",)) -> dictionary._Row:
+    return dictionary._Row(traditional, "后", syllables, senses, ())
+
+
+SENSE_RANKING = [
+    (
+        "variants and surnames dropped when meanings exist",
+        [_row("后", ("variant of 後|后[hou4]", "surname Hou", "queen"))],
+        ("queen",),
+    ),
+    (
+        "archaic sense dropped when a modern one exists",
+        [_row("后", ("(archaic) monarch", "empress"))],
+        ("empress",),
+    ),
+    (
+        "only pointers: kept, real before dated before pointer",
+        [_row("后", ("variant of 後|后[hou4]", "(archaic) monarch"))],
+        ("(archaic) monarch", "variant of 後/后 hòu"),
+    ),
+    (
+        "duplicates across entries merged",
+        [_row("后", ("after", "later")), _row("後", ("later", "behind"))],
+        ("after", "later", "behind"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("label", "rows", "expected"), SENSE_RANKING, ids=[r[0] for r in SENSE_RANKING])
+def test_sense_ranking(label: str, rows: list[dictionary._Row], expected: tuple[str, ...]) -> None:
+    assert dictionary._senses(rows) == expected
+
+
+def test_entry_of_only_variants_ranks_last() -> None:
+    variant = _row("后", ("variant of 後|后[hou4]",))
+    real = _row("后", ("empress",))
+    assert dictionary._rank("后", [variant, real], capitalised=False)[0] is real
+
+
+# --- Cache behaviour on a small synthetic dictionary -------------------------
+
+SAMPLE = """\
+# CC-CEDICT sample
+#! date=2023-11-07T06:42:16Z
+率 率 [lu:4] /rate/frequency/
+率 率 [shuai4] /to lead/
+關鍵 关键 [guan1 jian4] /crucial point/CL:個|个[ge4]/
+"""
+
+
+@pytest.fixture
+def sample_source(tmp_path: Path) -> Path:
+    path = tmp_path / "cedict.txt.gz"
+    path.write_bytes(gzip.compress(SAMPLE.encode("utf-8")))
+    return path
+
+
+def test_second_open_uses_the_cache(sample_source: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    first = dictionary._open_store(sample_source, cache_dir)
+    second = dictionary._open_store(sample_source, cache_dir)
+    assert (first.origin, second.origin) == ("built", "cache")
+    assert second.lines_of("關鍵") == second.lines_of("关键") == SAMPLE.splitlines()[4]
+    assert second.lines_of("率") == "\n".join(SAMPLE.splitlines()[2:4])
+    assert second.lines_of("猫") is None
+    assert [p.name for p in cache_dir.iterdir() if not p.name.endswith(".sqlite3")] == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\x00" * 200],
+    ids=["empty", "garbage", "truncated-header"],
+)
+def test_corrupt_cache_is_rebuilt(sample_source: Path, tmp_path: Path, damage: bytes) -> None:
+    cache_dir = tmp_path / "cache"
+    dictionary._open_store(sample_source, cache_dir)
+    (cache_file,) = cache_dir.glob("*.sqlite3")
+    cache_file.write_bytes(damage)
+    rebuilt = dictionary._open_store(sample_source, cache_dir)
+    assert rebuilt.origin == "built"
+    assert rebuilt.lines_of("率") is not None
+    assert dictionary._open_store(sample_source, cache_dir).origin == "cache"
+
+
+def test_changed_source_is_not_served_stale(sample_source: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    dictionary._open_store(sample_source, cache_dir)
+    sample_source.write_bytes(gzip.compress((SAMPLE + "猫 猫 [mao1] /cat/\n").encode("utf-8")))
+    os.utime(sample_source, ns=(1, 1))
+    store = dictionary._open_store(sample_source, cache_dir)
+    assert store.origin == "built"
+    assert store.lines_of("猫") == "猫 猫 [mao1] /cat/"
+
+
+def test_unwritable_cache_dir_falls_back_to_memory(sample_source: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    store = dictionary._open_store(sample_source, blocker / "cache")
+    assert store.origin == "memory"
+    assert store.lines_of("率") == "\n".join(SAMPLE.splitlines()[2:4])
+
+
+def test_unreadable_source_is_a_deckgen_error(tmp_path: Path) -> None:
+    broken = tmp_path / "cedict.txt.gz"
+    broken.write_bytes(b"\x1f\x8b not really gzip")
+    with pytest.raises(DeckgenError, match="cannot read CC-CEDICT"):
+        dictionary._open_store(broken, tmp_path / "cache")
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"DECKGEN_CACHE_DIR": "/x/dg", "XDG_CACHE_HOME": "/x/xdg"}, Path("/x/dg")),
+        ({"XDG_CACHE_HOME": "/x/xdg"}, Path("/x/xdg/deckgen")),
+        ({"HOME": "/x/home"}, Path("/x/home/.cache/deckgen")),
+    ],
+)
+def test_cache_dir_precedence(monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], expected: Path) -> None:
+    for name in ("DECKGEN_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert dictionary._cache_dir() == expected
+
+
+def test_real_dictionary_is_indexed_once_then_opened(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path))
+    try:
+        _clear_memos()
+        assert lookup("率", "lǜ") is not None
+        assert dictionary._default_store().origin == "built"
+        assert len(list(tmp_path.glob("cedict-*.sqlite3"))) == 1
+        _clear_memos()  # as a new process would start
+        assert lookup("率", "lǜ") is not None
+        assert dictionary._default_store().origin == "cache"
+    finally:
+        _clear_memos()
+
+
+# --- Script conversion and attribution ---------------------------------------
+
+CONVERSIONS = [
+    (traditional_of, "头发", "頭髮"),
+    (traditional_of, "后来", "後來"),
+    (traditional_of, "稳岗", "穩崗"),
+    (traditional_of, "里面", "裡面"),
+    (traditional_of, "", ""),
+    (simplified_of, "關鍵", "关键"),
+    (simplified_of, "醫院", "医院"),
+    (simplified_of, "", ""),
+]
+
+
+@pytest.mark.parametrize(("convert", "text", "expected"), CONVERSIONS)
+def test_script_conversion(convert: object, text: str, expected: str) -> None:
+    assert convert(text) == expected  # type: ignore[operator]
+
+
+def test_attribution_is_one_line_crediting_cc_cedict() -> None:
+    line = attribution()
+    assert "\n" not in line
+    for part in ("CC-CEDICT", "MDBG", "CC BY-SA 4.0"):
+        assert part in line
+
+
+# --- Properties ----------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=12))
+def test_reading_key_is_a_projection(reading: str) -> None:
+    once = dictionary._reading_key(reading)
+    assert dictionary._reading_key(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=4), st.text(max_size=12))
+def test_lookup_never_crashes(word: str, reading: str) -> None:
+    entry = lookup(word, reading)
+    assert entry is None or entry.senses or entry.classifiers
