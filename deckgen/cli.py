@@ -88,6 +88,31 @@ def build(
         raise typer.Exit(1)
 
 
+@app.command()
+def preview(
+    inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html) or folders.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML page to write.")] = Path("preview.html"),
+    deck: Annotated[str, typer.Option("--deck", help="Deck name (the page title).")] = "Chinese reading",
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detected).")] = None,
+    cards: Annotated[
+        str, typer.Option("--cards", help="Card types, comma-separated: recognition,recall,listening,sentence.")
+    ] = "recognition,recall",
+    tts: Annotated[bool, typer.Option("--tts/--no-tts", help="Anki text-to-speech on the cards.")] = True,
+) -> None:
+    """Write a self-contained HTML page showing every card, front and back, before you import."""
+    from .build import BuildOptions
+    from .build import build as run_build
+    from .preview import write_preview
+
+    options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts)
+    try:
+        result = run_build(inputs, options)
+        path = write_preview(result.notes, output, deck)
+    except DeckgenError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"{len(result.notes)} notes previewed in {path}")
+
+
 def _summary(result, path: Path) -> None:  # type: ignore[no-untyped-def]
     files = len(result.files) - len(result.failed)
     typer.echo(

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deckgen.errors import DeckgenError
+from deckgen.pinyin import mark_tone
 
 if TYPE_CHECKING:  # pragma: no cover
     import opencc
@@ -82,7 +83,6 @@ def attribution() -> str:
 
 # --- Pinyin: CC-CEDICT's numbered syllables to tone marks ----------------------
 
-_COMBINING_TONE = {1: "\u0304", 2: "\u0301", 3: "\u030c", 4: "\u0300"}
 _NUMBERED_SYLLABLE = re.compile(r"([a-zü:^]+)([1-5])", re.IGNORECASE)
 
 
@@ -101,22 +101,7 @@ def _mark_syllable(numbered: str) -> str:
     tone = 5
     if text[-1:].isdigit():
         tone, text = int(text[-1]), text[:-1]
-    if tone not in _COMBINING_TONE:
-        return text
-    if "a" in text:
-        at = text.index("a")
-    elif "e" in text or "ê" in text:
-        at = text.index("e" if "e" in text else "ê")
-    elif "ou" in text:
-        at = text.index("o")
-    else:
-        vowels = [i for i, ch in enumerate(text) if ch in "iouü"]
-        nasals = [i for i, ch in enumerate(text) if ch in "mn"]
-        if not vowels and not nasals:
-            return text
-        at = vowels[-1] if vowels else nasals[0]
-    marked = text[: at + 1] + _COMBINING_TONE[tone] + text[at + 1 :]
-    return unicodedata.normalize("NFC", marked)
+    return mark_tone(text, tone)
 
 
 def _marked_pinyin(numbered: str) -> str:

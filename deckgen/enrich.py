@@ -6,8 +6,8 @@ that reading, never by the dictionary's first entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .align import is_hanzi
@@ -119,7 +119,7 @@ def sentence_pinyin(example: Example) -> str:
 
 
 # Chinese punctuation in pinyin text takes its Latin form.
-_PUNCT = dict(zip("，。！？；：、“”‘’（）《》「」—", ",.!?;:,\"\"''()<>\"\"-", strict=True))
+_PUNCT = dict(zip("，。！？；：、“”‘’（）《》「」—", ',.!?;:,""\'\'()<>""-', strict=True))
 
 
 def _char_meanings(hanzi: str, syllables: tuple[str, ...]) -> str:

@@ -91,13 +91,16 @@ def mine_lines(
             )
 
 
-def _with_readings(cut: Example, start: int, annotations: tuple[Annotation, ...], syllables: tuple[str, ...]) -> Example:
+def _with_readings(
+    cut: Example, start: int, annotations: tuple[Annotation, ...], syllables: tuple[str, ...]
+) -> Example:
     """Attach the annotator's readings that fall inside the example (its own word's after repair)."""
     offset = start - len(cut.before)
-    size = len(cut.text)
-    readings = {len(cut.before): syllables}
+    word_start, word_end = len(cut.before), len(cut.before) + len(cut.word)
+    readings = {word_start: syllables}
     for other in annotations:
-        rel = other.start - offset
-        if 0 <= rel and other.end - offset <= size and not (rel < len(cut.before) + len(cut.word) and rel + len(other.syllables) > len(cut.before)):
+        rel, rel_end = other.start - offset, other.end - offset
+        overlaps_word = rel < word_end and rel_end > word_start
+        if rel >= 0 and rel_end <= len(cut.text) and not overlaps_word:
             readings[rel] = other.syllables
     return replace(cut, readings=tuple(sorted(readings.items())))

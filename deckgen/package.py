@@ -24,7 +24,8 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
@@ -99,35 +100,42 @@ def write_apkg(
                 tags=list(note.tags),
             )
         )
-    path = Path(path)
+    with atomic_target(Path(path), "deck") as tmp_zip:
+        tmp_db = tmp_zip.with_name(tmp_zip.name + ".anki2")
+        try:
+            _write_collection(genanki.Package(deck), str(tmp_db), stamp)
+            with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.write(tmp_db, "collection.anki2")
+                archive.writestr("media", "{}")
+        finally:
+            tmp_db.unlink(missing_ok=True)
+    return Path(path)
+
+
+@contextmanager
+def atomic_target(path: Path, what: str) -> Iterator[Path]:
+    """A temporary file beside *path*, renamed over it only if the block succeeds.
+
+    An interrupted or failed write never leaves a half-written *path* and
+    never destroys the previous one; the temporary file is always removed.
+    OS errors become one-line :class:`OutputError` messages naming the file.
+    """
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder, not a {what} file")
+    tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path.parent}: cannot create the output folder ({exc.strerror})") from None
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder, not a deck file")
-    tmp_db = tmp_zip = None
-    try:
-        fd, tmp_zip = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         os.close(fd)
-        fd, tmp_db = tempfile.mkstemp(prefix=".deckgen-", suffix=".anki2", dir=path.parent)
-        os.close(fd)
-        _write_collection(genanki.Package(deck), tmp_db, stamp)
-        with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.write(tmp_db, "collection.anki2")
-            archive.writestr("media", "{}")
-        os.replace(tmp_zip, path)
-        tmp_zip = None
+        tmp = Path(name)
+        yield tmp
+        os.replace(tmp, path)
+        tmp = None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write the deck ({exc.strerror or exc})") from None
+        raise OutputError(f"{path}: cannot write the {what} ({exc.strerror or exc})") from None
     finally:
-        for leftover in (tmp_db, tmp_zip):
-            if leftover:
-                try:
-                    os.unlink(leftover)
-                except OSError:
-                    pass
-    return path
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 def _write_collection(package, db_path: str, stamp: float) -> None:  # type: ignore[no-untyped-def]

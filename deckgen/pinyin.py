@@ -99,8 +99,9 @@ def mark_tone(toneless: str, tone: int) -> str:
         idx = toneless.find("ou")
         if idx < 0:
             idx = max((toneless.rfind(v) for v in "iouü"), default=-1)
-    if idx < 0:  # syllabic nasal: m, n, ng
-        idx = 0
+    if idx < 0:  # syllabic nasal: m, n, ng; anything else (r, ê) is left alone
+        if toneless[:1] not in ("m", "n"):
+            return toneless
         if toneless[0] == "m":
             return "ḿ" + toneless[1:] if tone == 2 else toneless
         marked = {2: "ń", 3: "ň", 4: "ǹ"}.get(tone)
