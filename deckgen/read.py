@@ -451,15 +451,13 @@ def _read_html(path: Path, codec: str) -> list[SourceLine]:
     if bad is not None:
         line = markup.count("\n", 0, bad.start()) + 1
         raise InputError(f"{_where(path)}: line {line} is not valid {codec} text (try --encoding)")
+    from bs4.builder import ParserRejectedMarkup
+
     try:
         lines = _html_lines(markup)
     except RecursionError as error:
         raise InputError(f"{_where(path)}: the HTML is nested too deeply to read") from error
-    except Exception as error:
-        from bs4.builder import ParserRejectedMarkup
-
-        if not isinstance(error, ParserRejectedMarkup):
-            raise
+    except ParserRejectedMarkup as error:
         reason = " ".join(str(error).split())
         raise InputError(f"{_where(path)}: cannot parse the HTML ({reason})") from error
     if not lines:
