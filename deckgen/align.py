@@ -32,6 +32,8 @@ _MAGNITUDE = set("十百千万亿")
 _DIGIT = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两]")
 # Longest span we try to align; annotated idioms run to 4-5 characters.
 _MAX_SPAN = 12
+# How far back inside a word a one-syllable reading may belong (冠心病（guān）).
+_MAX_DOTTED_GAP = 3
 
 
 def is_hanzi(ch: str) -> bool:
@@ -62,13 +64,15 @@ class Alignment:
 
     ``match`` is ``exact`` (tones agree with a dictionary reading),
     ``toneless`` (the annotation has no tone marks; its letters agree),
-    ``tones`` (the letters agree, the tones do not) or ``syllables`` (nothing
-    agreed; the annotator's syllable count decided).
+    ``tones`` (the letters agree, the tones do not) or ``inside`` (one
+    syllable that fits a character a little before the annotation, inside
+    the same word, as exam papers annotate a dotted character).
     """
 
     length: int
     syllables: tuple[str, ...]
     match: str
+    gap: int = 0  # characters between the covered span and the annotation ("inside" only)
 
 
 def _match(run: str, compact: str, loose: bool, lenient_neutral: bool) -> tuple[str, ...] | None:
@@ -103,7 +107,7 @@ def align(before: str, reading: Reading) -> Alignment | None:
     """Align *reading* with the hanzi that end *before* (the text preceding it).
 
     >>> align('确诊乳腺癌', parse_reading('rǔxiànái'))
-    Alignment(length=3, syllables=('rǔ', 'xiàn', 'ái'), match='exact')
+    Alignment(length=3, syllables=('rǔ', 'xiàn', 'ái'), match='exact', gap=0)
     >>> align('孩子在', parse_reading('zài')).length
     1
     >>> align('187万稳岗', parse_reading('wànwěngǎng')).syllables
@@ -112,6 +116,8 @@ def align(before: str, reading: Reading) -> Alignment | None:
     ('toneless', 'exact')
     >>> align('中国', parse_reading('China')) is None
     True
+    >>> align('冠心病', parse_reading('guān'))
+    Alignment(length=1, syllables=('guān',), match='inside', gap=2)
     """
     found = _HANZI_RUN_AT_END.search(before)
     if not found:
@@ -126,9 +132,31 @@ def align(before: str, reading: Reading) -> Alignment | None:
             if loose and reading.marked:
                 kind = "tones"
             return Alignment(len(per_char), per_char, kind)
-    if reading.marked and len(reading.syllables) <= len(run):
-        return Alignment(len(reading.syllables), reading.syllables, "syllables")
+    if reading.marked and len(reading.syllables) == 1:
+        # Exam papers dot one character inside a word: 冠心病（guān） annotates 冠.
+        for gap in range(1, min(_MAX_DOTTED_GAP, len(run) - 1) + 1):
+            if compact in char_readings(run[-1 - gap]):
+                return Alignment(1, reading.syllables, "inside", gap)
     return None
+
+
+def alternatives_of(before: str, reading: Reading) -> str:
+    """The character whose readings *reading* lists as alternatives, or "".
+
+    Study guides print choices, ``和(hé huò hè)``, to be ticked; that is not
+    a word's reading, and must not become one.
+
+    >>> alternatives_of('然后和', parse_reading('hé huò hè'))
+    '和'
+    """
+    found = _HANZI_RUN_AT_END.search(before)
+    if not found or len(reading.syllables) < 2:
+        return ""
+    last = found.group()[-1]
+    letters = {strip_tones(r) for r in char_readings(last)}
+    if all(strip_tones(s) in letters for s in reading.syllables):
+        return last
+    return ""
 
 
 @dataclass(frozen=True)

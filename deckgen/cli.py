@@ -67,20 +67,28 @@ def build(
     ] = "recognition,recall",
     tts: Annotated[bool, typer.Option("--tts/--no-tts", help="Anki text-to-speech on the cards.")] = True,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on any warning.")] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write every warning and note as JSON to this file.")
+    ] = None,
 ) -> None:
     """Mine annotated words into an Anki deck (.apkg)."""
     from .build import BuildOptions, default_output, write
     from .build import build as run_build
+    from .report import write_report
 
     options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts)
     target = output or default_output(deck)
     try:
         result = run_build(inputs, options)
         if strict and result.notices:
+            if report:
+                write_report(result, report, None)
             for notice in result.notices:
                 typer.echo(f"warning: {notice}", err=True)
             raise DeckgenError(f"{len(result.notices)} warning(s) and --strict: no deck written")
         path = write(result, target, deck)
+        if report:
+            write_report(result, report, path)
     except DeckgenError as exc:
         raise _fail(exc) from None
     _summary(result, path)
@@ -113,6 +121,9 @@ def preview(
     typer.echo(f"{len(result.notes)} notes previewed in {path}")
 
 
+MAX_SHOWN_WARNINGS = 20
+
+
 def _summary(result, path: Path) -> None:  # type: ignore[no-untyped-def]
     files = len(result.files) - len(result.failed)
     typer.echo(
@@ -124,5 +135,8 @@ def _summary(result, path: Path) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
     if result.notices:
         typer.echo(f"{len(result.notices)} warning(s):")
-        for notice in result.notices:
+        for notice in result.notices[:MAX_SHOWN_WARNINGS]:
             typer.echo(f"  {notice}")
+        hidden = len(result.notices) - MAX_SHOWN_WARNINGS
+        if hidden > 0:
+            typer.echo(f"  … and {hidden} more (--report FILE.json lists them all)")

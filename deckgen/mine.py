@@ -42,7 +42,7 @@ class MineStats:
     skipped: int = 0
 
 
-_MATCH_FLAGS = {"toneless": "toneless", "tones": "tones", "syllables": "tones"}
+_MATCH_FLAGS = {"toneless": "toneless", "tones": "tones"}
 
 
 def mine_lines(

@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .align import _HANZI, align
+from .align import _HANZI, align, alternatives_of, is_hanzi
 from .notices import Notice
 from .pinyin import Reading, parse_reading
 
 # An innermost bracket group: no brackets inside.  Opening and closing kinds may differ.
 _GROUP = re.compile(r"[(（\[]([^()（）\[\]]{0,80})[)）\]]")
+_GAP = (" ", "\u3000", "\t")
 _PAIR = re.compile(f"([{_HANZI}]+)\\|([{_HANZI}]+)$")
 
 
@@ -69,8 +70,7 @@ def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
     >>> parse_line('驻点6个乡(街道(jiēdào))').text
     '驻点6个乡(街道)'
     """
-    out: list[str] = []
-    length = 0  # len("".join(out)), kept incrementally
+    clean = ""  # the line so far, annotations removed
     annotations: list[Annotation] = []
     notices: list[Notice] = []
     last = 0
@@ -81,48 +81,49 @@ def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
 
     for m in _GROUP.finditer(text):
         chunk = text[last : m.start()]
-        out.append(chunk)
-        length += len(chunk)
         last = m.end()
         raw = m.group(0)
         reading = parse_reading(m.group(1))
         if reading is None:
-            out.append(raw)
-            length += len(raw)
+            clean += chunk + raw
             continue
         traditional = ""
         if raw.startswith("[") and (pair := _PAIR.search(chunk)):
             # 漢字|汉字[han4 zi4]: keep the simplified form in the text.
-            traditional, simplified = pair.group(1), pair.group(2)
-            keep = len(chunk) - len(pair.group(0))
-            del out[-1]
-            out.append(chunk[:keep] + simplified)
-            length += len(simplified) - len(pair.group(0))
-        if length == last_annotation_at and annotations:
-            previous = annotations[-1]
-            if _is_repeat(reading, previous.syllables):
+            traditional = pair.group(1)
+            chunk = chunk[: pair.start()] + pair.group(2)
+        clean += chunk
+        if len(clean) == last_annotation_at and annotations:
+            if _is_repeat(reading, annotations[-1].syllables):
                 note("repeat", f"{raw} repeats the annotation before it; ignored")
             else:
                 note("no-hanzi", f"{raw} follows another annotation, not hanzi; skipped")
             continue
-        clean = "".join(out)
-        alignment = align(clean[-20:], reading)
+        # OCR puts a space between a character and its reading: 生卒 (zú).
+        spaced = reading.marked and clean[-1:] in _GAP and len(clean) > 1
+        alignment = align(clean[-21:-1] if spaced else clean[-20:], reading)
         if alignment is None:
-            if reading.marked:
+            before = clean[:-1] if spaced else clean
+            if not reading.marked:
+                clean += raw  # toneless and matching nothing: ordinary text
+            elif choice := alternatives_of(before, reading):
+                note("alternatives", f"{raw} lists alternative readings of {choice}; skipped")
+            elif before and is_hanzi(before[-1]):
+                note("unaligned", f"{raw} matches no reading of the characters before it; skipped")
+            else:
                 note("no-hanzi", f"{raw} has no hanzi right before it; skipped")
-                continue
-            out.append(raw)  # toneless and matching nothing: ordinary text
-            length += len(raw)
             continue
+        if spaced:
+            clean = clean[:-1]
         if traditional and len(traditional) != alignment.length:
             traditional = ""
+        end = len(clean) - alignment.gap
         annotations.append(
-            Annotation(length - alignment.length, length, alignment.syllables, alignment.match, raw, traditional)
+            Annotation(end - alignment.length, end, alignment.syllables, alignment.match, raw, traditional)
         )
-        last_annotation_at = length
-    tail = text[last:]
-    out.append(tail)
-    return ParsedLine(line, "".join(out), tuple(annotations), tuple(notices))
+        last_annotation_at = len(clean)
+    clean += text[last:]
+    return ParsedLine(line, clean, tuple(annotations), tuple(notices))
 
 
 def _is_repeat(reading: Reading, previous: tuple[str, ...]) -> bool:
