@@ -680,13 +680,13 @@ def _is_cjk(char: str) -> bool:
 def _collapse(text: str) -> tuple[str, list[tuple[int, int, int]]]:
     """Collapse HTML whitespace in *text* and strip it from both ends.
 
-    A run between two CJK characters disappears (an editor's line wrap
-    inside a Chinese sentence is not a space); any other inner run becomes
-    one space.  Also returns the edits as (start, end, kept length), so that
+    A run holding a line break between two CJK characters disappears (an
+    editor's line wrap inside a Chinese sentence is not a space); any other
+    inner run becomes one space, as a browser shows it.  Also returns the edits as (start, end, kept length), so that
     positions in *text* can be moved into the result.
 
-    >>> _collapse(" 我们\\n  学习 new\\n words ")[0]
-    '我们学习 new words'
+    >>> _collapse(" 我们\\n  学习 new\\n words 网  作者")[0]
+    '我们学习 new words 网 作者'
     """
     out: list[str] = []
     edits: list[tuple[int, int, int]] = []
@@ -695,7 +695,8 @@ def _collapse(text: str) -> tuple[str, list[tuple[int, int, int]]]:
         start, end = match.span()
         before = text[start - 1] if start else ""
         after = text[end] if end < len(text) else ""
-        kept = " " if before and after and not (_is_cjk(before) and _is_cjk(after)) else ""
+        wrapped = "\n" in match.group() or "\r" in match.group()
+        kept = " " if before and after and not (wrapped and _is_cjk(before) and _is_cjk(after)) else ""
         out += [text[last:start], kept]
         edits.append((start, end, len(kept)))
         last = end
