@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deckgen.align import is_hanzi
-from deckgen.build import BuildOptions, build, write
+from deckgen.build import build, write
 from deckgen.errors import DeckgenError
 from deckgen.mine import MineStats, mine_lines
 from deckgen.pinyin import parse_reading
