@@ -15,6 +15,7 @@ are rewritten into the inline form the parser reads: ``汉字(hànzì)``.
 from __future__ import annotations
 
 import codecs
+import glob
 import os
 import re
 import stat
@@ -120,7 +121,8 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
     the same folder lists its sources the same way.  Hidden files and hidden
     directories (``.git``) are skipped.  Files keep the order the user gave;
     a file reached twice (named and inside a named directory, or through a
-    symlink) is read once, where it first appears.
+    symlink) is read once, where it first appears.  A path that does not
+    exist but holds ``*``, ``?`` or ``[`` is a glob (``**`` recurses).
     """
     found: list[Path] = []
     seen: set[str] = set()
@@ -128,6 +130,14 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
         try:
             mode = path.stat().st_mode
         except OSError as error:
+            pattern = str(path)
+            if any(ch in pattern for ch in "*?[") and (matches := sorted(glob.glob(pattern, recursive=True))):
+                # A quoted glob (or a shell that passed it on): expand it ourselves.
+                for member in expand_inputs([Path(m) for m in matches]):
+                    if os.path.realpath(member) not in seen:
+                        seen.add(os.path.realpath(member))
+                        found.append(member)
+                continue
             raise _os_error(path, error) from error
         if stat.S_ISDIR(mode):
             members = _text_files_under(path)
