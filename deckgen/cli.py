@@ -7,12 +7,15 @@ library's own errors into one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
 from .errors import DeckgenError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import BuildOptions, BuildResult
 
 app = typer.Typer(
     help="Turn Chinese articles with inline pinyin annotations into Anki decks.",
@@ -23,6 +26,23 @@ app = typer.Typer(
 )
 
 CARD_CHOICES = ("recognition", "recall", "listening", "sentence")
+FORMATS = ("apkg", "tsv", "json")
+MAX_SHOWN_WARNINGS = 20
+PROGRESS_FROM = 4  # files; fewer than this show no progress bar
+
+Inputs = Annotated[
+    list[Path], typer.Argument(help="Article files (.txt, .html), folders or quoted globs.", show_default=False)
+]
+Deck = Annotated[str, typer.Option("--deck", help="Deck name in Anki.")]
+Encoding = Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detected).")]
+Cards = Annotated[
+    str, typer.Option("--cards", help="Card types, comma-separated: recognition,recall,listening,sentence.")
+]
+Tts = Annotated[bool, typer.Option("--tts/--no-tts", help="Anki text-to-speech on the cards.")]
+LibraryPath = Annotated[
+    Path | None,
+    typer.Option("--library", help="Word library file [default: $DECKGEN_LIBRARY or ~/.local/share/deckgen/]."),
+]
 
 
 def _version(value: bool) -> None:
@@ -54,58 +74,134 @@ def _parse_cards(value: str) -> tuple[str, ...]:
     return cards
 
 
+def _library(path: Path | None, enabled: bool = True) -> Path | None:
+    from .library import default_path
+
+    if not enabled:
+        return None
+    return path or default_path()
+
+
 @app.command()
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html) or folders.", show_default=False)],
+    inputs: Inputs,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Deck file to write [default: output/<deck>.apkg].")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write [default: output/<deck>.apkg]; a folder with --deck-per-source."
+        ),
     ] = None,
-    deck: Annotated[str, typer.Option("--deck", help="Deck name in Anki.")] = "Chinese reading",
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detected).")] = None,
-    cards: Annotated[
-        str, typer.Option("--cards", help="Card types, comma-separated: recognition,recall,listening,sentence.")
-    ] = "recognition,recall",
-    tts: Annotated[bool, typer.Option("--tts/--no-tts", help="Anki text-to-speech on the cards.")] = True,
+    deck: Deck = "Chinese reading",
+    encoding: Encoding = None,
+    cards: Cards = "recognition,recall",
+    tts: Tts = True,
+    fmt: Annotated[
+        str, typer.Option("--format", help="apkg (Anki deck), tsv (Anki text import, Pleco) or json.")
+    ] = "apkg",
+    library: LibraryPath = None,
+    no_library: Annotated[bool, typer.Option("--no-library", help="A stateless build: no word library.")] = False,
+    export_all: Annotated[
+        bool, typer.Option("--all", help="Export every word, also those the library knows from other articles.")
+    ] = False,
+    update_existing: Annotated[
+        bool,
+        typer.Option(
+            "--update-existing",
+            help="Stamp re-exported notes with the build time so Anki updates them (overwrites your edits to them).",
+        ),
+    ] = False,
+    known: Annotated[
+        list[Path] | None,
+        typer.Option("--known", help="Words you know: a word list, CSV/TSV, .apkg or collection.anki2 (repeatable)."),
+    ] = None,
+    skip_particles: Annotated[
+        bool, typer.Option("--skip-particles", help="Leave out particles (的, 了, 着 …).")
+    ] = False,
+    skip_hsk: Annotated[
+        int | None, typer.Option("--skip-hsk", min=1, max=7, help="Leave out words of HSK 3.0 level ≤ N (7 = 7-9).")
+    ] = None,
+    skip_common: Annotated[
+        float | None, typer.Option("--skip-common", help="Leave out words with a Zipf frequency ≥ Z (e.g. 6).")
+    ] = None,
+    per_source: Annotated[bool, typer.Option("--deck-per-source", help="One deck (subdeck) per article.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on any warning.")] = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write every warning and note as JSON to this file.")
     ] = None,
 ) -> None:
-    """Mine annotated words into an Anki deck (.apkg)."""
-    from .build import BuildOptions, default_output, write
+    """Mine annotated words into an Anki deck (.apkg), or TSV/JSON."""
+    from .build import BuildOptions, default_output, write, write_per_source
     from .build import build as run_build
     from .report import write_report
+    from .select import Filters
 
-    options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts)
-    target = output or default_output(deck)
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
     try:
-        result = run_build(inputs, options)
+        known_words = None
+        if known:
+            from .known import read_known
+
+            known_words = read_known(known)
+        filters = Filters(known_words, skip_particles, skip_hsk, skip_common)
+        options = BuildOptions(
+            deck=deck,
+            encoding=encoding,
+            cards=_parse_cards(cards),
+            tts=tts,
+            library=_library(library, not no_library),
+            export_all=export_all,
+            update_existing=update_existing,
+            filters=filters,
+        )
+        result = _run(run_build, inputs, options)
         if strict and result.notices:
             if report:
                 write_report(result, report, None)
             for notice in result.notices:
                 typer.echo(f"warning: {notice}", err=True)
-            raise DeckgenError(f"{len(result.notices)} warning(s) and --strict: no deck written")
-        path = write(result, target, deck)
+            raise DeckgenError(f"{len(result.notices)} warning(s) and --strict: nothing written")
+        if not result.notes:
+            paths: list[Path] = []
+        elif per_source:
+            paths = write_per_source(result, output or Path("output"), deck, fmt)
+        else:
+            paths = [write(result, output or default_output(deck, fmt), deck, fmt)]
         if report:
-            write_report(result, report, path)
+            write_report(result, report, paths[0] if paths else None)
     except DeckgenError as exc:
         raise _fail(exc) from None
-    _summary(result, path)
+    _summary(result, paths)
     if result.failed:
         raise typer.Exit(1)
 
 
+def _run(run_build, inputs: list[Path], options: BuildOptions) -> BuildResult:  # type: ignore[no-untyped-def]
+    """Run the build, with a progress bar on stderr when there are more than a few files."""
+    from .read import expand_inputs
+
+    if len(expand_inputs(inputs)) < PROGRESS_FROM:
+        return run_build(inputs, options)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Reading", total=None)
+
+        def advance(path: Path, index: int, count: int) -> None:
+            bar.update(task, total=count, completed=index, description=f"Reading {path.name}")
+
+        return run_build(inputs, options, advance)
+
+
 @app.command()
 def preview(
-    inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html) or folders.", show_default=False)],
+    inputs: Inputs,
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML page to write.")] = Path("preview.html"),
-    deck: Annotated[str, typer.Option("--deck", help="Deck name (the page title).")] = "Chinese reading",
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detected).")] = None,
-    cards: Annotated[
-        str, typer.Option("--cards", help="Card types, comma-separated: recognition,recall,listening,sentence.")
-    ] = "recognition,recall",
-    tts: Annotated[bool, typer.Option("--tts/--no-tts", help="Anki text-to-speech on the cards.")] = True,
+    deck: Deck = "Chinese reading",
+    encoding: Encoding = None,
+    cards: Cards = "recognition,recall",
+    tts: Tts = True,
 ) -> None:
     """Write a self-contained HTML page showing every card, front and back, before you import."""
     from .build import BuildOptions
@@ -121,15 +217,58 @@ def preview(
     typer.echo(f"{len(result.notes)} notes previewed in {path}")
 
 
-MAX_SHOWN_WARNINGS = 20
+@app.command()
+def words(library: LibraryPath = None) -> None:
+    """List the words in your library: word, pinyin, times seen, articles, first seen, exported."""
+    from .library import Library
+
+    try:
+        with Library.open(_library(library)) as opened:  # type: ignore[arg-type]
+            rows = opened.words()
+    except DeckgenError as exc:
+        raise _fail(exc) from None
+    typer.echo("word\tpinyin\tcount\tarticles\tfirst seen\texported")
+    for row in rows:
+        exported = _date(row.exported_at) if row.exported_at else "no"
+        typer.echo(f"{row.hanzi}\t{row.pinyin}\t{row.count}\t{row.articles}\t{_date(row.first_seen)}\t{exported}")
+    typer.echo(f"{len(rows)} words", err=True)
 
 
-def _summary(result, path: Path) -> None:  # type: ignore[no-untyped-def]
+@app.command()
+def stats(library: LibraryPath = None) -> None:
+    """Show how your vocabulary grew, article by article."""
+    from .library import Library
+
+    try:
+        with Library.open(_library(library)) as opened:  # type: ignore[arg-type]
+            rows = opened.growth()
+    except DeckgenError as exc:
+        raise _fail(exc) from None
+    typer.echo("date\tarticle\twords\tnew\ttotal")
+    for row in rows:
+        typer.echo(f"{_date(row.built_at)}\t{Path(row.source).name}\t{row.words}\t{row.new_words}\t{row.total_after}")
+
+
+def _date(stamp: float) -> str:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC).strftime("%Y-%m-%d")
+
+
+def _summary(result: BuildResult, paths: list[Path]) -> None:
     files = len(result.files) - len(result.failed)
+    where = ", ".join(map(str, paths)) if paths else "nothing written"
     typer.echo(
         f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; "
-        f"{len(result.notes)} notes written to {path}"
+        f"{len(result.notes)} notes written to {where}"
     )
+    if result.library is not None or result.filtered:
+        filtered = sum(result.filtered.values())
+        reasons = ", ".join(f"{n} {why}" for why, n in result.filtered.most_common())
+        typer.echo(
+            f"{result.new} new words, {result.known} already known, {filtered} filtered out"
+            + (f" ({reasons})" if reasons else "")
+        )
     flagged = result.flagged
     if flagged:
         typer.echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))

@@ -24,7 +24,7 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -84,8 +84,14 @@ def write_apkg(
     deck_name: str,
     description: str = "",
     timestamp: float | None = None,
+    stamps: Mapping[tuple[str, str], float] | None = None,
 ) -> Path:
-    """Write *notes* as one deck to *path*, atomically.  Returns *path*."""
+    """Write *notes* as one deck to *path*, atomically.  Returns *path*.
+
+    *stamps* gives some notes, by (hanzi, pinyin), an older modification time
+    than the build's: the time they were first exported.  Anki then leaves
+    its copy of those notes, and the learner's edits to them, alone.
+    """
     import genanki
 
     stamp = build_timestamp() if timestamp is None else timestamp
@@ -103,7 +109,8 @@ def write_apkg(
     with atomic_target(Path(path), "deck") as tmp_zip:
         tmp_db = tmp_zip.with_name(tmp_zip.name + ".anki2")
         try:
-            _write_collection(genanki.Package(deck), str(tmp_db), stamp)
+            guids = {note_guid(*key): when for key, when in (stamps or {}).items()}
+            _write_collection(genanki.Package(deck), str(tmp_db), stamp, guids)
             with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.write(tmp_db, "collection.anki2")
                 archive.writestr("media", "{}")
@@ -138,12 +145,13 @@ def atomic_target(path: Path, what: str) -> Iterator[Path]:
             tmp.unlink(missing_ok=True)
 
 
-def _write_collection(package, db_path: str, stamp: float) -> None:  # type: ignore[no-untyped-def]
-    """genanki's own collection writer, minus the temp file it leaks."""
+def _write_collection(package, db_path: str, stamp: float, older: Mapping[str, float]) -> None:  # type: ignore[no-untyped-def]
+    """genanki's own collection writer, minus the temp file it leaks, plus per-note times."""
     conn = sqlite3.connect(db_path)
     try:
         cursor = conn.cursor()
         package.write_to_db(cursor, stamp, itertools.count(int(stamp * 1000)))
+        cursor.executemany("update notes set mod = ? where guid = ?", [(int(t), g) for g, t in older.items()])
         conn.commit()
     finally:
         conn.close()

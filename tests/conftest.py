@@ -33,10 +33,12 @@ def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _fixed_time(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> None:
-    """Builds in tests stamp a known time and keep caches out of the user's home (one cache per run)."""
+def _isolated(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path, tmp_path: Path) -> None:
+    """Builds in tests stamp a known time, share one dictionary cache per run, and each
+    test gets its own word library, never the user's."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setenv("DECKGEN_CACHE_DIR", str(_cache_dir))
+    monkeypatch.setenv("DECKGEN_LIBRARY", str(tmp_path / "deckgen-library.sqlite3"))
 
 
 @contextlib.contextmanager

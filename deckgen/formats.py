@@ -1,0 +1,77 @@
+"""Other outputs than ``.apkg``: TSV for Anki's text importer and Pleco, JSON for scripts.
+
+TSV columns, in this order (plain text, no HTML, one note per line, no header):
+
+    Hanzi, Pinyin, Meaning, Traditional, Classifier, HSK, Frequency, Sentence, SentencePinyin, Source, Tags
+
+The first three are what Pleco's flashcard import reads (headword, pinyin, definition); Anki's
+"Import File" maps the columns to the deckgen note type's fields of the same names.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from .package import atomic_target, note_guid
+from .render import FIELDS, RenderedNote
+
+TSV_COLUMNS = (
+    "Hanzi",
+    "Pinyin",
+    "Meaning",
+    "Traditional",
+    "Classifier",
+    "HSK",
+    "Frequency",
+    "Sentence",
+    "SentencePinyin",
+    "Source",
+)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"[\t\r\n]+")
+
+
+def plain(field: str) -> str:
+    """A field's HTML as one line of plain text.
+
+    >>> plain('a&lt;b <b class="hl">字</b>\\tc')
+    'a<b 字 c'
+    """
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", field))).strip()
+
+
+def tsv_lines(notes: Sequence[RenderedNote]) -> list[str]:
+    """One tab-separated line per note, columns as in :data:`TSV_COLUMNS` plus the tags."""
+    return ["\t".join([*(plain(n.field(c)) for c in TSV_COLUMNS), " ".join(n.tags)]) for n in notes]
+
+
+def json_notes(notes: Sequence[RenderedNote]) -> list[dict[str, object]]:
+    """Notes as plain data: GUID, every field (HTML as in the deck) and the tags."""
+    return [
+        {
+            "guid": note_guid(n.hanzi, n.pinyin),
+            "hanzi": n.hanzi,
+            "pinyin": n.pinyin,
+            "fields": dict(zip(FIELDS, n.fields, strict=True)),
+            "tags": list(n.tags),
+        }
+        for n in notes
+    ]
+
+
+def write_tsv(notes: Sequence[RenderedNote], path: Path) -> Path:
+    """Write the TSV file atomically."""
+    with atomic_target(Path(path), "TSV file") as tmp:
+        tmp.write_text("".join(line + "\n" for line in tsv_lines(notes)), encoding="utf-8")
+    return Path(path)
+
+
+def write_json(notes: Sequence[RenderedNote], path: Path) -> Path:
+    """Write the JSON file atomically."""
+    with atomic_target(Path(path), "JSON file") as tmp:
+        tmp.write_text(json.dumps(json_notes(notes), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return Path(path)

@@ -1,0 +1,560 @@
+"""The learner's local library: every word mined, where it was met, and when it was exported.
+
+A learner runs ``deckgen build`` on one article after another.  The library
+(one SQLite file) remembers across those builds, so that a later build can
+
+- export only the words that are new (a note already in Anki may have been
+  edited by the learner; re-stamping it would overwrite those edits);
+- gather several example sentences per word, from different articles;
+- tell "met in another article" from "met in this very article, built again".
+
+Several builds may run at once (two terminals, a script), and a build may be
+killed half-way.  So the file is in WAL mode with a busy timeout, and every
+write is one ``BEGIN IMMEDIATE … COMMIT`` transaction, rolled back on any
+exception: an article is recorded whole or not at all.
+
+The schema is versioned in ``PRAGMA user_version`` and only ever migrated
+forward, in one transaction, keeping every row.  A new file is built by the
+same migrations an old one goes through, so the upgrade path is always the
+tested path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from .errors import DeckgenError
+from .pinyin import normalise
+
+Key = tuple[str, str]
+"""A word's identity: ``(hanzi, normalise(pinyin))``, the same identity a note's GUID uses."""
+
+# Example sentences of this many characters read best on a card: shorter ones
+# rarely show usage, longer ones are cut (sentences.MAX_CHARS is 40).
+_GOOD_LENGTH = range(8, 41)
+
+
+class LibraryError(DeckgenError):
+    """The library file cannot be opened, migrated or written."""
+
+    exit_code = 4
+
+
+# --- schema ------------------------------------------------------------------
+# Each step is a tuple of single statements, not a script: ``executescript``
+# would commit the enclosing transaction, and a migration must be atomic.
+
+SCHEMA_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE words (
+        id           INTEGER PRIMARY KEY,
+        hanzi        TEXT NOT NULL CHECK (hanzi <> ''),
+        pinyin       TEXT NOT NULL,
+        pinyin_key   TEXT NOT NULL CHECK (pinyin_key <> ''),
+        first_seen   REAL NOT NULL,
+        first_source TEXT NOT NULL,
+        UNIQUE (hanzi, pinyin_key)
+    )
+    """,
+    """
+    CREATE TABLE occurrences (
+        id       INTEGER PRIMARY KEY,
+        word_id  INTEGER NOT NULL REFERENCES words (id) ON DELETE CASCADE,
+        before   TEXT NOT NULL,
+        word     TEXT NOT NULL,
+        after    TEXT NOT NULL,
+        sentence TEXT NOT NULL,
+        source   TEXT NOT NULL,
+        line     INTEGER NOT NULL,
+        seen_at  REAL NOT NULL,
+        UNIQUE (word_id, sentence, source)
+    )
+    """,
+)
+"""The first released schema (version 1): words and their occurrences.
+
+``words`` is looked up through its UNIQUE (hanzi, pinyin_key) index and
+``occurrences`` by ``word_id`` through the UNIQUE index that starts with it.
+``occurrences.sentence`` is the whitespace-free NFC text used for de-duplication.
+"""
+
+_V1_TO_V2: tuple[str, ...] = (
+    """
+    CREATE TABLE articles (
+        id            INTEGER PRIMARY KEY,
+        source        TEXT NOT NULL UNIQUE,
+        built_at      REAL NOT NULL,
+        last_built_at REAL NOT NULL,
+        words         INTEGER NOT NULL,
+        new_words     INTEGER NOT NULL,
+        total_after   INTEGER NOT NULL
+    )
+    """,
+    "ALTER TABLE words ADD COLUMN exported_at REAL",
+    # Version 1 kept no article rows: rebuild them from the occurrences, an
+    # article "built" when its first occurrence was seen.
+    """
+    INSERT INTO articles (source, built_at, last_built_at, words, new_words, total_after)
+    SELECT source, built_at, last_built_at, words, new_words,
+           SUM(new_words) OVER (ORDER BY built_at, source ROWS UNBOUNDED PRECEDING)
+    FROM (
+        SELECT o.source AS source, MIN(o.seen_at) AS built_at, MAX(o.seen_at) AS last_built_at,
+               COUNT(DISTINCT o.word_id) AS words,
+               (SELECT COUNT(*) FROM words AS w WHERE w.first_source = o.source) AS new_words
+        FROM occurrences AS o
+        GROUP BY o.source
+    )
+    ORDER BY built_at, source
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, _V1_TO_V2)
+"""``MIGRATIONS[n]`` takes a library from version *n* to *n* + 1 (version 0 is an empty file)."""
+
+LATEST = len(MIGRATIONS)
+
+
+# --- values ------------------------------------------------------------------
+
+
+def default_path() -> Path:
+    """Where the library lives unless the caller says otherwise.
+
+    ``$DECKGEN_LIBRARY`` names the file itself (tests, several learners on one
+    account); otherwise it is user data, not cache, so it follows
+    ``$XDG_DATA_HOME`` (default ``~/.local/share``): deleting caches must not
+    forget which words were already exported.
+    """
+    explicit = os.environ.get("DECKGEN_LIBRARY")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "deckgen" / "library.sqlite3"
+
+
+def _sentence_key(text: str) -> str:
+    """The form in which sentences are compared: NFC, no whitespace.
+
+    The same article read from HTML or re-wrapped differs only in line breaks
+    and spaces, and its sentences must still count as the same sentences.
+
+    >>> _sentence_key('他在\\n幼儿园 工作。') == _sentence_key('他在幼儿园工作。')
+    True
+    """
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One occurrence of a word in an article, as a build met it."""
+
+    hanzi: str
+    pinyin: str  # display form, e.g. "yòu'éryuán"
+    before: str  # plain text, not HTML
+    word: str
+    after: str
+    line: int
+
+    @property
+    def key(self) -> Key:
+        """The word's identity, so ``yòu'éryuán`` and ``yòu ér yuán`` are one word.
+
+        >>> Sighting('幼儿园', "Yòu'ér yuán", '', '幼儿园', '', 1).key
+        ('幼儿园', 'yòuéryuán')
+        """
+        return (self.hanzi, normalise(self.pinyin))
+
+    @property
+    def sentence(self) -> str:
+        """The example sentence: ``before + word + after``."""
+        return self.before + self.word + self.after
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example sentence read back from the library, with where and when it was met."""
+
+    before: str
+    word: str
+    after: str
+    source: str
+    seen_at: float
+
+    @property
+    def sentence(self) -> str:
+        """The whole sentence: ``before + word + after``."""
+        return self.before + self.word + self.after
+
+
+@dataclass(frozen=True)
+class WordRow:
+    """One word of the library with its counts, for listings and statistics."""
+
+    hanzi: str
+    pinyin: str
+    count: int  # occurrences
+    articles: int  # distinct sources
+    first_seen: float
+    first_source: str
+    exported_at: float | None
+
+    @property
+    def key(self) -> Key:
+        """The word's identity, as :attr:`Sighting.key`."""
+        return (self.hanzi, normalise(self.pinyin))
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One recorded article: how much it brought to the library when first built."""
+
+    source: str
+    built_at: float
+    words: int  # distinct words in it (as last recorded)
+    new_words: int  # new to the library when first recorded
+    total_after: int  # library size after it was first recorded
+
+
+# --- the library -------------------------------------------------------------
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def _keys_json(keys: Iterable[Key]) -> str:
+    """Keys as one JSON parameter, so a lookup of any number of keys is one query."""
+    return json.dumps([list(key) for key in keys], ensure_ascii=False)
+
+
+def _insert_words(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str, float, str]]) -> None:
+    conn.executemany(
+        "INSERT INTO words (hanzi, pinyin, pinyin_key, first_seen, first_source) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _insert_occurrences(
+    conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str, str, str, str, int, float]]
+) -> None:
+    # OR IGNORE: the same sentence of the same article is one occurrence, however often it is recorded.
+    conn.executemany(
+        "INSERT OR IGNORE INTO occurrences (word_id, before, word, after, sentence, source, line, seen_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+class Library:
+    """An open library file.  Use :meth:`open`, and close it (or use ``with``)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, timeout: float) -> None:
+        self.path = path
+        self._conn = conn
+        self._timeout = timeout
+
+    # -- opening
+
+    @classmethod
+    def open(cls, path: Path, *, timeout: float = 30.0) -> Library:
+        """Open (creating or migrating) the library at *path*.
+
+        Waits up to *timeout* seconds for another build that is writing.  A
+        file that is not a deckgen library is refused and left untouched: it
+        may be something the learner cares about, named by mistake.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise LibraryError(f"{path}: is a folder, not a library file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"{path}: cannot create the library folder ({exc.strerror or exc})") from None
+        try:
+            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{path}: cannot open the library ({_one_line(exc)})") from None
+        library = cls(path, conn, timeout)
+        try:
+            library._prepare()
+        except BaseException:
+            conn.close()
+            raise
+        return library
+
+    def _prepare(self) -> None:
+        """Connection settings, then the schema brought up to :data:`LATEST`."""
+        conn = self._conn
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+            version = self._version()
+            self._use_wal()
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise self._error("cannot open the library", exc) from None
+        if version < LATEST:
+            self._migrate()
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL, retrying while another build is switching it too.
+
+        WAL lets builds read while one writes.  Changing the journal mode
+        needs an exclusive lock, and SQLite reports a clash between two
+        connections both switching a new file as "locked" at once, without
+        waiting the busy timeout (seen with two builds started together), so
+        wait here, up to the same timeout.
+        """
+        deadline = time.monotonic() + self._timeout
+        pause = 0.005
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+    def _version(self) -> int:
+        """The file's schema version, refusing files this code must not touch.
+
+        Version and table count are read in one statement, one snapshot: a
+        build creating the library at this moment must not make it look like
+        someone else's database (tables but no version).
+        """
+        version, tables = self._conn.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)"
+        ).fetchone()
+        if version > LATEST:
+            raise LibraryError(
+                f"{self.path}: library version {version} was written by a newer deckgen; upgrade deckgen"
+            )
+        if version == 0 and tables:
+            raise LibraryError(f"{self.path}: is an SQLite database but not a deckgen library")
+        return int(version)
+
+    def _migrate(self) -> None:
+        """Run the missing migrations in one transaction, so a file is at one version or the next."""
+        with self._write("cannot upgrade the library"):
+            # Read again under the write lock: another build may have migrated meanwhile.
+            version = self._version()
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    self._conn.execute(statement)
+            self._conn.execute(f"PRAGMA user_version = {LATEST}")
+
+    def _error(self, doing: str, exc: sqlite3.Error) -> LibraryError:
+        """A one-line error naming the file, for an sqlite3 error met while *doing*."""
+        message = _one_line(exc)
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in message:
+            return LibraryError(f"{self.path}: {doing}: another deckgen held it for over {self._timeout:g}s")
+        if "file is not a database" in message:
+            return LibraryError(f"{self.path}: is not a deckgen library (not an SQLite file)")
+        return LibraryError(f"{self.path}: {doing} ({message})")
+
+    @contextmanager
+    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, ``ROLLBACK`` on any exception.
+
+        IMMEDIATE takes the write lock up front, so two builds queue (busy
+        timeout) instead of failing half-way on a lock upgrade.
+        """
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._error(doing, exc) from None
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._error(doing, exc) from None
+            raise
+
+    def _read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:  # type: ignore[type-arg]
+        try:
+            return self._conn.execute(sql, parameters).fetchall()
+        except sqlite3.Error as exc:
+            raise self._error("cannot read the library", exc) from None
+
+    def close(self) -> None:
+        """Close the file (SQLite checkpoints the WAL when the last connection closes)."""
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- queries
+
+    def _ids(self, keys: Iterable[Key]) -> dict[Key, int]:
+        rows = self._conn.execute(
+            "SELECT w.hanzi, w.pinyin_key, w.id FROM json_each(?) AS k JOIN words AS w"
+            " ON w.hanzi = json_extract(k.value, '$[0]') AND w.pinyin_key = json_extract(k.value, '$[1]')",
+            (_keys_json(keys),),
+        ).fetchall()
+        return {(hanzi, pinyin_key): word_id for hanzi, pinyin_key, word_id in rows}
+
+    def known_elsewhere(self, sentences: Mapping[Key, Collection[str]]) -> set[Key]:
+        """The keys the library first met in a sentence other than the given ones.
+
+        *sentences* maps each word of the article being built to its sentence
+        texts there.  A word belongs to the article where the library first
+        met it: building that article again, or the same article saved as
+        HTML or re-wrapped, gives the same words as the first time, while an
+        article met later finds them known.  One query, however many keys.
+        """
+        if not sentences:
+            return set()
+        probe = json.dumps(
+            [
+                [hanzi, pinyin_key, sorted({_sentence_key(s) for s in texts})]
+                for (hanzi, pinyin_key), texts in sentences.items()
+            ],
+            ensure_ascii=False,
+        )
+        rows = self._read(
+            """
+            SELECT DISTINCT w.hanzi, w.pinyin_key
+            FROM json_each(?) AS p
+            JOIN words AS w
+              ON w.hanzi = json_extract(p.value, '$[0]') AND w.pinyin_key = json_extract(p.value, '$[1]')
+            JOIN occurrences AS o
+              ON o.id = (SELECT min(first.id) FROM occurrences AS first WHERE first.word_id = w.id)
+            WHERE o.sentence NOT IN (SELECT value FROM json_each(json_extract(p.value, '$[2]')))
+            """,
+            (probe,),
+        )
+        return {(hanzi, pinyin_key) for hanzi, pinyin_key in rows}
+
+    def exported_at(self, keys: Iterable[Key]) -> dict[Key, float]:
+        """When each already-exported key was first exported; keys never exported are absent."""
+        rows = self._read(
+            "SELECT w.hanzi, w.pinyin_key, w.exported_at FROM json_each(?) AS k JOIN words AS w"
+            " ON w.hanzi = json_extract(k.value, '$[0]') AND w.pinyin_key = json_extract(k.value, '$[1]')"
+            " WHERE w.exported_at IS NOT NULL",
+            (_keys_json(keys),),
+        )
+        return {(hanzi, pinyin_key): when for hanzi, pinyin_key, when in rows}
+
+    def examples(self, key: Key, limit: int = 4) -> list[Example]:
+        """Up to *limit* example sentences for *key*, best first.
+
+        Variety first: one sentence from each article before a second from
+        the same article.  Within that, sentences of 8–40 characters (long
+        enough to show usage, short enough for a card), then the earliest met.
+        The same sentence met in two files (a renamed article) is given once.
+        """
+        if limit <= 0:
+            return []
+        rows = self._read(
+            "SELECT o.before, o.word, o.after, o.source, o.seen_at, o.line, o.id, o.sentence"
+            " FROM occurrences AS o JOIN words AS w ON w.id = o.word_id"
+            " WHERE w.hanzi = ? AND w.pinyin_key = ?",
+            key,
+        )
+
+        def quality(row: tuple) -> tuple:  # type: ignore[type-arg]
+            before, word, after, source, seen_at, line, row_id, _ = row
+            return (len(before) + len(word) + len(after) not in _GOOD_LENGTH, seen_at, source, line, row_id)
+
+        seen_sentences: set[str] = set()
+        per_source: dict[str, int] = {}
+        ranked = []
+        for row in sorted(rows, key=quality):
+            if row[7] in seen_sentences:
+                continue
+            seen_sentences.add(row[7])
+            rank = per_source.get(row[3], 0)
+            per_source[row[3]] = rank + 1
+            ranked.append(((rank, *quality(row)), row))
+        ranked.sort(key=lambda item: item[0])
+        return [Example(*row[:5]) for _, row in ranked[:limit]]
+
+    def words(self) -> list[WordRow]:
+        """Every word with its counts, in the order the learner met them."""
+        rows = self._read(
+            """
+            SELECT w.hanzi, w.pinyin, COUNT(o.id), COUNT(DISTINCT o.source), w.first_seen, w.first_source, w.exported_at
+            FROM words AS w LEFT JOIN occurrences AS o ON o.word_id = w.id
+            GROUP BY w.id
+            ORDER BY w.first_seen, w.hanzi, w.pinyin_key
+            """
+        )
+        return [WordRow(*row) for row in rows]
+
+    def growth(self) -> list[ArticleRow]:
+        """Article by article, in the order first built: how the library grew."""
+        rows = self._read("SELECT source, built_at, words, new_words, total_after FROM articles ORDER BY built_at, id")
+        return [ArticleRow(*row) for row in rows]
+
+    # -- writes
+
+    def record_article(self, source: str, sightings: Sequence[Sighting], when: float) -> set[Key]:
+        """Remember an article's words and occurrences; return the keys new to the library.
+
+        All in one transaction, so a build killed half-way leaves the library
+        as it was.  Recording the same *source* again is idempotent: its
+        occurrences are not duplicated, and its article row keeps the time
+        and the new-word figure of its first recording, which is what the
+        growth statistics are about.  A new word keeps the reading it was
+        first seen with.
+        """
+        first: dict[Key, Sighting] = {}
+        for sighting in sightings:
+            first.setdefault(sighting.key, sighting)
+        with self._write(f"cannot record {source}") as conn:
+            known = self._ids(first)
+            new = [key for key in first if key not in known]
+            _insert_words(conn, [(key[0], first[key].pinyin, key[1], when, source) for key in new])
+            ids = {**known, **self._ids(new)} if new else known
+            total = conn.execute("SELECT COUNT(*) FROM words").fetchone()[0]
+            conn.execute(
+                """
+                INSERT INTO articles (source, built_at, last_built_at, words, new_words, total_after)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source) DO UPDATE SET last_built_at = excluded.last_built_at, words = excluded.words
+                """,
+                (source, when, when, len(first), len(new), total),
+            )
+            _insert_occurrences(
+                conn,
+                [
+                    (ids[s.key], s.before, s.word, s.after, _sentence_key(s.sentence), source, s.line, when)
+                    for s in sightings
+                ],
+            )
+        return set(new)
+
+    def mark_exported(self, keys: Iterable[Key], when: float) -> None:
+        """Stamp *keys* as exported at *when*, keeping the first stamp of any already exported.
+
+        The first export time is what later builds compare against, so that
+        a note the learner has since edited in Anki is never stamped again.
+        Keys not in the library are ignored: record the article first.
+        """
+        rows = [(when, hanzi, pinyin_key) for hanzi, pinyin_key in keys]
+        with self._write("cannot mark words exported") as conn:
+            conn.executemany(
+                "UPDATE words SET exported_at = ? WHERE hanzi = ? AND pinyin_key = ? AND exported_at IS NULL",
+                rows,
+            )
