@@ -17,8 +17,9 @@ rule is written out in the README).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 from . import segment
 from .pinyin import Reading, parse_reading, strip_tones  # noqa: F401  (doctests)
@@ -180,18 +181,28 @@ def is_known_word(word: str) -> bool:
     return len(word) == 1 or segment.word_count(word) > 0
 
 
-def check_boundaries(sentence: str, start: int, end: int, syllables: tuple[str, ...]) -> Boundary:
+def check_boundaries(
+    sentence: str,
+    start: int,
+    end: int,
+    syllables: tuple[str, ...],
+    tokens: Callable[[], list[tuple[str, int, int]]] | None = None,
+) -> Boundary:
     """Decide whether ``sentence[start:end]`` is a word a learner can study.
+
+    *tokens* gives the dictionary segmentation around the span (offsets in
+    *sentence*); by default the whole sentence is segmented.  The caller
+    passes a shared one so that no text is segmented twice.
 
     Rules, in order (README, "Word boundaries"):
 
     1. One character is always a word.
     2. A magnitude numeral (十百千万亿) at the start of the span, right after a
        number, belongs to the number: ``187万稳岗`` → 稳岗.
-    3. Where a dictionary word of the sentence reaches into the span from
+    3. A span the dictionary knows is a word (no segmentation needed).
+    4. Where a dictionary word of the sentence reaches into the span from
        outside, the overlapping part is cut off, if what remains is a
        dictionary word (or one character).
-    4. A span the dictionary knows is fine.
     5. Anything else is kept as annotated but tagged ``deckgen::check``.
 
     >>> check_boundaries('四年间,187万稳岗返还资金', 7, 10, ('wàn', 'wěn', 'gǎng'))
@@ -199,9 +210,9 @@ def check_boundaries(sentence: str, start: int, end: int, syllables: tuple[str, 
     >>> check_boundaries('吹开幸福之花', 4, 6, ('zhī', 'huā')).status
     'check'
     """
+    span = sentence[start:end]
     if end - start == 1:
         return Boundary(start, end, syllables, "ok")
-    span = sentence[start:end]
     # Rule 2: magnitude numerals after a number.
     cut = 0
     while (
@@ -209,17 +220,15 @@ def check_boundaries(sentence: str, start: int, end: int, syllables: tuple[str, 
     ):
         cut += 1
     if cut:
-        new_start = start + cut
-        rest = sentence[new_start:end]
-        status = "repaired"
         reason = f"{span[:cut]} belongs to the number before it"
-        result = Boundary(new_start, end, syllables[cut:], status, reason)
-        if is_known_word(rest) or not _crosses(sentence, new_start, end):
-            return result
-        return Boundary(new_start, end, syllables[cut:], "check", reason + "; " + _unknown(rest))
-    # Rule 3: a dictionary word reaching into the span.
+        return Boundary(start + cut, end, syllables[cut:], "repaired", reason)
+    if is_known_word(span):
+        return Boundary(start, end, syllables, "ok")
+    if tokens is None:
+        tokens = partial(segment.tokens, sentence)
+    # Rule 4: a dictionary word reaching into the span.
     left, right = start, end
-    for word, tok_start, tok_end in segment.tokens(sentence):
+    for word, tok_start, tok_end in tokens():
         if len(word) < 2:
             continue
         if tok_start < left < tok_end < right:
@@ -238,13 +247,7 @@ def check_boundaries(sentence: str, start: int, end: int, syllables: tuple[str, 
                 f"{removed.strip('…')} belongs to a neighbouring word",
             )
         return Boundary(start, end, syllables, "check", f"{span} crosses a word boundary")
-    if is_known_word(span):
-        return Boundary(start, end, syllables, "ok")
     return Boundary(start, end, syllables, "check", _unknown(span))
-
-
-def _crosses(sentence: str, start: int, end: int) -> bool:
-    return any(len(word) > 1 and (s < start < e or s < end < e) for word, s, e in segment.tokens(sentence))
 
 
 def _unknown(span: str) -> str:

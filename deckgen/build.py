@@ -10,18 +10,23 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .enrich import Entry, enrich, group
+from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
 from .errors import DeckgenError, InputError, NoAnnotationsError
-from .mine import MineStats, Occurrence, mine_lines
+from .mine import MineStats, mine_lines
 from .notices import Notice
 from .pinyin import join_syllables
 from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render
 from .select import Filters, skip_reason
 from .sentences import Example
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .library import Library, Sighting
 
 DEFAULT_DECK = "Chinese reading"
 SUPPORTED_STYLES = "汉字(hànzì), 汉字（han4 zi4）, 汉字[hànzì], 漢字|汉字[han4 zi4], <ruby>汉字<rt>hànzì</rt></ruby>"
@@ -45,7 +50,8 @@ class BuildOptions:
     export_all: bool = False
     update_existing: bool = False
     filters: Filters = field(default_factory=Filters)
-    examples: int = 4
+    examples: int = MAX_EXAMPLES
+    jobs: int = 1
 
 
 @dataclass
@@ -98,16 +104,87 @@ def _dedupe(notices: list[Notice]) -> list[Notice]:
     return out
 
 
-def mine_file(path: Path, encoding: str | None, notices: list[Notice], stats: MineStats) -> list[Occurrence]:
-    """All occurrences in one file; raises InputError if it cannot be read or has no annotations."""
+@dataclass
+class FileMined:
+    """What mining one file gave: its words so far, its sightings for the library, its notices."""
+
+    path: Path
+    grouper: Grouper
+    sightings: list[Sighting]
+    notices: list[Notice]
+    annotations: int = 0
+    skipped: int = 0
+    error: InputError | None = None
+
+
+def mine_file(path: Path, encoding: str | None, max_examples: int, with_sightings: bool) -> FileMined:
+    """Mine one file, streaming its lines; a file that cannot be used comes back with its error.
+
+    Occurrences are folded into a :class:`~deckgen.enrich.Grouper` as they
+    come, so memory grows with the number of distinct words, not with the
+    size of the file.  Sightings are kept only when a library will record them.
+    """
+    from .library import Sighting
     from .read import read_lines
 
-    before = stats.annotations
-    lines = ((source.line, source.text) for source in read_lines(path, encoding))
-    occurrences = list(mine_lines(lines, str(path), notices, stats))
-    if stats.annotations == before:
-        raise NoAnnotationsError(f"{path}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES})")
-    return occurrences
+    grouper = Grouper(max_examples)
+    sightings: list[Sighting] = []
+    notices: list[Notice] = []
+    stats = MineStats()
+    try:
+        lines = ((source.line, source.text) for source in read_lines(path, encoding))
+        for o in mine_lines(lines, str(path), notices, stats):
+            grouper.add(o)
+            if with_sightings:
+                example = o.example
+                pinyin = join_syllables(o.syllables)
+                sightings.append(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
+        if stats.annotations == 0:
+            raise NoAnnotationsError(f"{path}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES})")
+    except InputError as exc:
+        return FileMined(path, Grouper(max_examples), [], [], error=exc)
+    return FileMined(path, grouper, sightings, notices, stats.annotations, stats.skipped)
+
+
+def _mine_all(
+    files: list[Path], options: BuildOptions, progress: Callable[[Path, int, int], None] | None
+) -> Iterator[FileMined]:
+    """Mine the files in order, in ``options.jobs`` processes when there are several files."""
+    with_sightings = options.library is not None
+    if options.jobs > 1 and len(files) > 1:
+        with _pool(options.jobs) as pool:
+            futures = [pool.submit(mine_file, p, options.encoding, options.examples, with_sightings) for p in files]
+            for index, (path, future) in enumerate(zip(files, futures, strict=True)):
+                if progress:
+                    progress(path, index, len(files))
+                yield future.result()
+        return
+    for index, path in enumerate(files):
+        if progress:
+            progress(path, index, len(files))
+        yield mine_file(path, options.encoding, options.examples, with_sightings)
+
+
+def _pool(jobs: int):  # type: ignore[no-untyped-def]
+    """Worker processes; spawned, so that no SQLite connection or jieba state is shared across a fork."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _enrich_chunk(entries: list[Entry]) -> list[Entry]:
+    return [enrich(entry) for entry in entries]
+
+
+def _enrich_all(entries: list[Entry], jobs: int) -> list[Entry]:
+    """Enrich every entry; with several jobs and many entries, in chunks across processes."""
+    if jobs <= 1 or len(entries) < 2000:
+        return _enrich_chunk(entries)
+    size = -(-len(entries) // (jobs * 4))
+    chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
+    with _pool(jobs) as pool:
+        return [entry for chunk in pool.map(_enrich_chunk, chunks) for entry in chunk]
 
 
 def build(
@@ -119,7 +196,8 @@ def build(
 
     A file that cannot be read is reported and skipped when other files
     remain; if every file fails, the first error is raised.  *progress* is
-    called before each file with (path, index, count).
+    called before each file with (path, index, count).  Each article is
+    recorded in the library (one transaction each) as soon as it is mined.
     """
     from .package import build_timestamp
     from .read import expand_inputs
@@ -127,36 +205,45 @@ def build(
     built_at = build_timestamp()
     files = expand_inputs(list(inputs))
     notices: list[Notice] = []
-    stats = MineStats()
-    per_file: list[tuple[Path, list[Occurrence]]] = []
+    annotations = skipped = 0
+    grouper = Grouper(options.examples)
     failed: list[Path] = []
     first_error: DeckgenError | None = None
-    for index, path in enumerate(files):
-        if progress:
-            progress(path, index, len(files))
-        try:
-            per_file.append((path, mine_file(path, options.encoding, notices, stats)))
-        except InputError as exc:
-            failed.append(path)
-            first_error = first_error or exc
-            notices.append(Notice(str(path), 0, "file", str(exc)))
-    if not per_file:
-        raise first_error or InputError("no input files")
-    entries = group(o for _, found in per_file for o in found)
-    filtered: Counter[str] = Counter()
-    kept = []
-    for entry in entries:
-        reason = skip_reason(entry, options.filters) if options.filters.active else ""
-        if reason:
-            filtered[reason] += 1
-        else:
-            kept.append(entry)
-    known: set[tuple[str, str]] = set()
-    stamps: dict[tuple[str, str], float] = {}
-    if options.library is not None:
-        kept, known, stamps = _consult_library(options, per_file, kept, built_at)
+    with ExitStack() as stack:
+        library = None
+        if options.library is not None:
+            from .library import Library
+
+            library = stack.enter_context(Library.open(options.library))
+        for mined in _mine_all(files, options, progress):
+            if mined.error is not None:
+                failed.append(mined.path)
+                first_error = first_error or mined.error
+                notices.append(Notice(str(mined.path), 0, "file", str(mined.error)))
+                continue
+            notices.extend(mined.notices)
+            annotations += mined.annotations
+            skipped += mined.skipped
+            grouper.merge(mined.grouper)
+            if library is not None:
+                library.record_article(str(mined.path), mined.sightings, built_at)
+        if len(failed) == len(files):
+            raise first_error or InputError("no input files")
+        entries = grouper.entries()
+        filtered: Counter[str] = Counter()
+        kept = []
+        for entry in entries:
+            reason = skip_reason(entry, options.filters) if options.filters.active else ""
+            if reason:
+                filtered[reason] += 1
+            else:
+                kept.append(entry)
+        known: set[tuple[str, str]] = set()
+        stamps: dict[tuple[str, str], float] = {}
+        if library is not None:
+            kept, known, stamps = _consult_library(library, options, kept)
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
-    enriched = [enrich(entry) for entry in kept]
+    enriched = _enrich_all(kept, options.jobs)
     notes = [render(entry, render_options) for entry in enriched]
     return BuildResult(
         enriched,
@@ -164,8 +251,8 @@ def build(
         _dedupe(notices),
         files,
         failed,
-        stats.annotations,
-        stats.skipped,
+        annotations,
+        skipped,
         new=sum(1 for entry in kept if entry.key not in known),
         known=len(known),
         filtered=filtered,
@@ -176,40 +263,30 @@ def build(
 
 
 def _consult_library(
-    options: BuildOptions, per_file: list[tuple[Path, list[Occurrence]]], kept: list[Entry], built_at: float
+    library: Library, options: BuildOptions, kept: list[Entry]
 ) -> tuple[list[Entry], set[tuple[str, str]], dict[tuple[str, str], float]]:
-    """Record the articles, drop words known from other articles, gather their sentences.
+    """Drop words first met in other articles, gather sentences from the library.
 
     Words already exported keep their first export time as their note's
     modification time (unless ``update_existing``), so importing the deck
     never overwrites a note the learner may have edited.
     """
-    from .library import Library, Sighting
-
-    assert options.library is not None
-    with Library.open(options.library) as library:
-        sentences = {entry.key: {example.text for example in entry.examples} for entry in kept}
-        known = library.known_elsewhere(sentences)
-        chosen = kept if options.export_all else [entry for entry in kept if entry.key not in known]
-        exported = library.exported_at(entry.key for entry in chosen)
-        for path, found in per_file:
-            sightings = [
-                Sighting(o.word, join_syllables(o.syllables), o.example.before, o.example.word, o.example.after, o.line)
-                for o in found
-            ]
-            library.record_article(str(path), sightings, built_at)
-        gathered = []
-        for entry in chosen:
-            examples = list(entry.examples)
-            texts = {example.text for example in examples}
-            for extra in library.examples(entry.key, options.examples):
-                if len(examples) >= options.examples:
-                    break
-                text = extra.before + extra.word + extra.after
-                if text not in texts:
-                    texts.add(text)
-                    examples.append(Example(extra.before, extra.word, extra.after))
-            gathered.append(replace(entry, examples=tuple(examples[: options.examples])))
+    sentences = {entry.key: {example.text for example in entry.examples} for entry in kept}
+    known = library.known_elsewhere(sentences)
+    chosen = kept if options.export_all else [entry for entry in kept if entry.key not in known]
+    exported = library.exported_at(entry.key for entry in chosen)
+    gathered = []
+    for entry in chosen:
+        examples = list(entry.examples)
+        texts = {example.text for example in examples}
+        for extra in library.examples(entry.key, options.examples):
+            if len(examples) >= options.examples:
+                break
+            text = extra.before + extra.word + extra.after
+            if text not in texts:
+                texts.add(text)
+                examples.append(Example(extra.before, extra.word, extra.after))
+        gathered.append(replace(entry, examples=tuple(examples[: options.examples])))
     stamps = {} if options.update_existing else {(e.hanzi, e.pinyin): t for e in chosen if (t := exported.get(e.key))}
     return gathered, known, stamps
 

@@ -124,6 +124,7 @@ def build(
         float | None, typer.Option("--skip-common", help="Leave out words with a Zipf frequency ≥ Z (e.g. 6).")
     ] = None,
     per_source: Annotated[bool, typer.Option("--deck-per-source", help="One deck (subdeck) per article.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread many files over.")] = 1,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on any warning.")] = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write every warning and note as JSON to this file.")
@@ -153,6 +154,7 @@ def build(
             export_all=export_all,
             update_existing=update_existing,
             filters=filters,
+            jobs=jobs,
         )
         result = _run(run_build, inputs, options)
         if strict and result.notices:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cache, partial
 
+from . import segment
 from .align import check_boundaries
 from .notices import Notice
 from .parse import Annotation, parse_line
@@ -42,6 +44,9 @@ class MineStats:
     skipped: int = 0
 
 
+# Characters of context either side of a span that the boundary check segments:
+# longer than almost every dictionary word, much shorter than most sentences.
+WINDOW = 8
 _MATCH_FLAGS = {"toneless": "toneless", "tones": "tones"}
 
 
@@ -50,8 +55,8 @@ def mine_lines(
 ) -> Iterator[Occurrence]:
     """Yield the occurrences of one file's lines, appending notices as found.
 
-    Each line is parsed once; a sentence is segmented (jieba) only when a
-    multi-character span in it needs a boundary decision, and then only once.
+    Each line is parsed once; jieba segments only a window of a few
+    characters around each multi-character span, each character at most once.
     """
     for number, text in lines:
         parsed = parse_line(text, number, path)
@@ -59,13 +64,16 @@ def mine_lines(
         stats.skipped += sum(1 for n in parsed.notices if n.kind != "repeat")
         stats.annotations += len(parsed.annotations)
         clean = parsed.text
+        bounds = [sentence_bounds(clean, a.start, a.end) for a in parsed.annotations]
+        windows = [
+            (max(s_start, a.start - WINDOW), min(s_end, a.end + WINDOW))
+            for a, (s_start, s_end) in zip(parsed.annotations, bounds, strict=True)
+            if a.end - a.start > 1
+        ]
+        line_tokens = cache(partial(segment.tokens_in_windows, clean, windows))
         for annotation in parsed.annotations:
-            s_start, s_end = sentence_bounds(clean, annotation.start, annotation.end)
-            sentence = clean[s_start:s_end]
-            boundary = check_boundaries(
-                sentence, annotation.start - s_start, annotation.end - s_start, annotation.syllables
-            )
-            start, end = boundary.start + s_start, boundary.end + s_start
+            boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
+            start, end = boundary.start, boundary.end
             word = clean[start:end]
             flags = set()
             if annotation.match in _MATCH_FLAGS:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 # Tone marks per vowel, tone 1..4; index 0 is the bare vowel.
 _MARKS = {
@@ -114,12 +114,8 @@ def syllables() -> frozenset[str]:
     """Every toneless syllable that pypinyin's character dictionary uses."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    found = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            found.add(strip_tones(reading))
-    found.discard("")
-    return frozenset(found)
+    readings = set(",".join(set(pinyin_dict.values())).split(","))
+    return frozenset(strip_tones(reading) for reading in readings if reading)
 
 
 @cache
@@ -184,6 +180,7 @@ class Reading:
         return join_syllables(self.syllables)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_reading(raw: str) -> Reading | None:
     """Read an annotation's text as pinyin, or return None if it is not pinyin.
 

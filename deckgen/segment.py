@@ -40,6 +40,27 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(word, start, end) for word, start, end in _tokenizer().tokenize(text, HMM=False)]
 
 
+def tokens_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """Segment only the given windows of *text*, each character at most once.
+
+    Overlapping or touching windows are merged first, so no text is
+    segmented twice; offsets in the result are offsets in *text*.
+
+    >>> tokens_in_windows('今天就业服务很好', [(2, 6), (4, 8)])[:2]
+    [('就业', 2, 4), ('服务', 4, 6)]
+    """
+    merged: list[list[int]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[tuple[str, int, int]] = []
+    for start, end in merged:
+        out.extend((word, start + s, start + e) for word, s, e in tokens(text[start:end]))
+    return out
+
+
 def word_count(word: str) -> int:
     """How often jieba's dictionary has seen *word* as a word (0 if never).
 
