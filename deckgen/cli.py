@@ -21,7 +21,6 @@ app = typer.Typer(
     help="Turn Chinese articles with inline pinyin annotations into Anki decks.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 
