@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
 
 from .align import is_hanzi
 from .mine import Occurrence
@@ -137,8 +136,6 @@ def sentence_pinyin(example: Example) -> str:
     >>> sentence_pinyin(Example('我们2021年的', '关键', '，好！', readings=((8, ('guān', 'jiàn')),)))
     'wǒ men 2021 nián de guānjiàn, hǎo!'
     """
-    from pypinyin import Style
-
     text = example.text
     known = dict(example.readings)
     # One pypinyin call for all the characters no annotation covers; runs are
@@ -157,8 +154,7 @@ def sentence_pinyin(example: Example) -> str:
         else:
             i += 1
     # errors=list keeps one item per character pypinyin does not know, so the count stays aligned.
-    items = _pinyin().lazy_pinyin("，".join(text[a:b] for a, b in runs), style=Style.TONE, errors=list)
-    flat = iter(item for item in items if item != "，")
+    flat = iter(item for item in default_readings("，".join(text[a:b] for a, b in runs)) if item != "，")
     run_at = dict(runs)
     tokens: list[str] = []
     i = 0
@@ -184,12 +180,31 @@ def sentence_pinyin(example: Example) -> str:
     return re.sub(r"\s+", " ", spaced).strip()
 
 
-@cache
-def _pinyin():  # type: ignore[no-untyped-def]
-    """One reusable pypinyin converter: twice as fast per character as the module functions."""
-    from pypinyin.core import Pinyin
+def default_readings(text: str) -> list[str]:
+    """pypinyin's default tone-marked reading of each character of *text*.
 
-    return Pinyin()
+    The same answer as ``pypinyin.lazy_pinyin(text, style=Style.TONE,
+    errors=list)`` (a test holds the two equal), read straight from
+    pypinyin's phrase and character tables after its own segmenter, which
+    skips the per-syllable style conversion that makes up most of its time
+    (3x faster on a book).
+
+    >>> default_readings('银行行长，a')
+    ['yín', 'háng', 'háng', 'zhǎng', '，', 'a']
+    """
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+    from pypinyin.seg.simpleseg import seg
+
+    out: list[str] = []
+    for word in seg(text):
+        phrase = PHRASES_DICT.get(word)
+        if phrase is not None:
+            out.extend(readings[0] for readings in phrase)
+            continue
+        for ch in word:
+            readings = PINYIN_DICT.get(ord(ch))
+            out.append(readings.split(",", 1)[0] if readings else ch)
+    return out
 
 
 # Chinese punctuation in pinyin text takes its Latin form.

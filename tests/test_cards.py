@@ -80,3 +80,20 @@ def test_every_card_renders(reference_collection) -> None:  # type: ignore[no-un
 def test_sentence_pinyin_uses_annotations(reference_collection) -> None:  # type: ignore[no-untyped-def]
     note = notes_by_hanzi(reference_collection)["率|lǜ"]
     assert "lǜ" in note["SentencePinyin"] and "pǔgāo" in note["SentencePinyin"]
+
+
+def test_default_readings_equal_pypinyin() -> None:
+    """Our fast path through pypinyin's tables gives exactly pypinyin's own answer."""
+    import re
+
+    from pypinyin import Style, lazy_pinyin
+
+    from deckgen.enrich import default_readings
+
+    from .conftest import EXAMPLE, REFERENCE
+
+    sources = [EXAMPLE, REFERENCE] if REFERENCE.is_file() else [EXAMPLE]
+    text = "".join(p.read_text(encoding="utf-8") for p in sources) + "银行行长说了长话，重庆的重量不重要。"
+    for line in text.splitlines():
+        joined = "，".join(re.findall(r"[\u4e00-\u9fff]+", line))
+        assert default_readings(joined) == lazy_pinyin(joined, style=Style.TONE, errors=list)
