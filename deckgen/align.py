@@ -25,9 +25,9 @@ from . import segment
 from .pinyin import Reading, parse_reading, strip_tones  # noqa: F401  (doctests)
 
 # CJK ideographs: unified, extension A, compatibility, extensions B+ and 〇.
-_HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇"
-HANZI_RUN = re.compile(f"[{_HANZI}]+")
-_HANZI_RUN_AT_END = re.compile(f"[{_HANZI}]+$")
+HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇"
+HANZI_RUN = re.compile(f"[{HANZI}]+")
+_HANZI_RUN_AT_END = re.compile(f"[{HANZI}]+$")
 _NUMERAL = set("〇零一二三四五六七八九十百千万亿两")
 _MAGNITUDE = set("十百千万亿")
 _DIGIT = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两]")

@@ -221,13 +221,7 @@ def preview(
 @app.command()
 def words(library: LibraryPath = None) -> None:
     """List the words in your library: word, pinyin, times seen, articles, first seen, exported."""
-    from .library import Library
-
-    try:
-        with Library.open(_library(library)) as opened:  # type: ignore[arg-type]
-            rows = opened.words()
-    except DeckgenError as exc:
-        raise _fail(exc) from None
+    rows = _library_rows(library, "words")
     typer.echo("word\tpinyin\tcount\tarticles\tfirst seen\texported")
     for row in rows:
         exported = _date(row.exported_at) if row.exported_at else "no"
@@ -238,16 +232,20 @@ def words(library: LibraryPath = None) -> None:
 @app.command()
 def stats(library: LibraryPath = None) -> None:
     """Show how your vocabulary grew, article by article."""
+    typer.echo("date\tarticle\twords\tnew\ttotal")
+    for row in _library_rows(library, "growth"):
+        typer.echo(f"{_date(row.built_at)}\t{Path(row.source).name}\t{row.words}\t{row.new_words}\t{row.total_after}")
+
+
+def _library_rows(library: Path | None, query: str) -> list:  # type: ignore[type-arg]
+    """Rows of one library query (``words`` or ``growth``), or a one-line error."""
     from .library import Library
 
     try:
         with Library.open(_library(library)) as opened:  # type: ignore[arg-type]
-            rows = opened.growth()
+            return list(getattr(opened, query)())
     except DeckgenError as exc:
         raise _fail(exc) from None
-    typer.echo("date\tarticle\twords\tnew\ttotal")
-    for row in rows:
-        typer.echo(f"{_date(row.built_at)}\t{Path(row.source).name}\t{row.words}\t{row.new_words}\t{row.total_after}")
 
 
 def _date(stamp: float) -> str:

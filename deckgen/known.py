@@ -34,12 +34,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
+from deckgen.align import HANZI
+from deckgen.align import HANZI_RUN as _HAS_HANZI
 from deckgen.errors import InputError
-from deckgen.read import detect_encoding
-
-# CJK ideographs: unified, extension A, compatibility, extensions B+ and 〇.
-_HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇"
-_HAS_HANZI = re.compile(f"[{_HANZI}]")
+from deckgen.read import detect_encoding, os_error, path_label
 
 # Field (or column) names that hold the word, most telling first.  ``Front`` is
 # generic, so a ``Hanzi`` field wins over it wherever the two appear.
@@ -78,8 +76,8 @@ _TAG = re.compile(r"<[^>]*>")
 # Pleco writes both scripts as ``简体[繁體]``.
 _SCRIPT_PAIR = re.compile(r"([^\[\]]+)\[([^\[\]]+)\]")
 # Anki's ruby syntax puts a reading after the characters: ``汉[hàn] 字[zì]``.
-_READING = re.compile(rf"\[[^\]{_HANZI}]*\]")
-_SPACE_BETWEEN_HANZI = re.compile(rf"(?<=[{_HANZI}])\s+(?=[{_HANZI}])")
+_READING = re.compile(rf"\[[^\]{HANZI}]*\]")
+_SPACE_BETWEEN_HANZI = re.compile(rf"(?<=[{HANZI}])\s+(?=[{HANZI}])")
 
 # How often a collection is copied again when Anki wrote to it during the copy.
 _SNAPSHOT_ATTEMPTS = 3
@@ -211,35 +209,19 @@ def _words(values: Iterable[str]) -> set[str]:
 # --- Format detection and plain text -------------------------------------------
 
 
-def _where(path: Path) -> str:
-    """The path as it starts an error message, kept on one line."""
-    return str(path).replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
-
-
-def _os_error(path: Path, error: OSError) -> InputError:
-    """The one-line InputError for an operating-system failure on *path*."""
-    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
-        return InputError(f"{_where(path)}: no such file or directory")
-    if isinstance(error, PermissionError):
-        return InputError(f"{_where(path)}: permission denied")
-    if isinstance(error, IsADirectoryError):
-        return InputError(f"{_where(path)}: is a directory")
-    return InputError(f"{_where(path)}: cannot read ({_one_line(error)})")
 
 
 def _format_of(path: Path) -> str:
     """Which reader handles *path*: by suffix, else by the first bytes, else text."""
     if path.is_dir():
-        raise InputError(f"{_where(path)}: is a directory")
+        raise InputError(f"{path_label(path)}: is a directory")
     try:
         with path.open("rb") as stream:
             head = stream.read(len(_SQLITE_MAGIC))
     except OSError as error:
-        raise _os_error(path, error) from error
+        raise os_error(path, error) from error
     by_suffix = _FORMAT_BY_SUFFIX.get(path.suffix.lower())
     if by_suffix:
         return by_suffix
@@ -261,7 +243,7 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise _os_error(path, error) from error
+        raise os_error(path, error) from error
     if not raw:
         return ""
     codec = detect_encoding(path)
@@ -269,7 +251,7 @@ def _read_text(path: Path) -> str:
         text = raw.decode(codec)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{_where(path)}: line {line} is not valid {codec} text") from error
+        raise InputError(f"{path_label(path)}: line {line} is not valid {codec} text") from error
     return text.lstrip("\ufeff")
 
 
@@ -377,7 +359,7 @@ def _words_from_table(path: Path, text: str) -> set[str]:
             values.extend(row[column] for column in columns if column < len(row))
     except csv.Error as error:
         line = header.length + reader.line_num
-        raise InputError(f"{_where(path)}: line {line} is not valid CSV ({_one_line(error)})") from error
+        raise InputError(f"{path_label(path)}: line {line} is not valid CSV ({_one_line(error)})") from error
     return _words(values)
 
 
@@ -443,17 +425,17 @@ def _words_from_database(database: Path, shown: Path) -> set[str]:
     try:
         connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise InputError(f"{_where(shown)}: cannot open as an Anki collection ({_one_line(error)})") from error
+        raise InputError(f"{path_label(shown)}: cannot open as an Anki collection ({_one_line(error)})") from error
     try:
         tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
         if "notes" not in tables:
-            raise InputError(f"{_where(shown)}: not an Anki collection (no notes table)")
+            raise InputError(f"{path_label(shown)}: not an Anki collection (no notes table)")
         names = _field_names(connection, tables)
         values: list[str] = []
         for type_id, fields, sort_field in connection.execute("select mid, flds, sfld from notes"):
             values.extend(_note_values(str(fields).split("\x1f"), sort_field, names.get(type_id)))
     except sqlite3.Error as error:
-        raise InputError(f"{_where(shown)}: not a readable Anki collection ({_one_line(error)})") from error
+        raise InputError(f"{path_label(shown)}: not a readable Anki collection ({_one_line(error)})") from error
     finally:
         connection.close()
     return _words(values)
@@ -488,9 +470,9 @@ def _snapshot(path: Path, directory: Path) -> Path:
         except FileNotFoundError as error:
             if error.filename == str(wal):
                 continue  # Anki checkpointed and removed the WAL: copy again
-            raise _os_error(path, error) from error
+            raise os_error(path, error) from error
         except OSError as error:
-            raise _os_error(path, error) from error
+            raise os_error(path, error) from error
         if (_stamp(path), _stamp(wal)) == before:
             break
     return copy
@@ -508,12 +490,12 @@ def _decompress(source: IO[bytes], target: Path, shown: Path) -> None:
         import zstandard
     except ImportError as error:  # pragma: no cover - a declared dependency
         message = "reading a newer Anki export needs zstandard (pip install zstandard)"
-        raise InputError(f"{_where(shown)}: {message}") from error
+        raise InputError(f"{path_label(shown)}: {message}") from error
     try:
         with target.open("wb") as sink:
             zstandard.ZstdDecompressor().copy_stream(source, sink)
     except zstandard.ZstdError as error:
-        raise InputError(f"{_where(shown)}: the compressed collection is corrupt ({_one_line(error)})") from error
+        raise InputError(f"{path_label(shown)}: the compressed collection is corrupt ({_one_line(error)})") from error
 
 
 def _words_from_compressed(path: Path) -> set[str]:
@@ -524,7 +506,7 @@ def _words_from_compressed(path: Path) -> set[str]:
             with path.open("rb") as source:
                 _decompress(source, database, path)
         except OSError as error:
-            raise _os_error(path, error) from error
+            raise os_error(path, error) from error
         return _words_from_database(database, path)
 
 
@@ -537,7 +519,7 @@ def _words_from_package(path: Path) -> set[str]:
                 members = set(archive.namelist())
                 member = next((name for name in _PACKAGE_MEMBERS if name in members), None)
                 if member is None:
-                    raise InputError(f"{_where(path)}: not an Anki package (no collection inside)")
+                    raise InputError(f"{path_label(path)}: not an Anki package (no collection inside)")
                 with archive.open(member) as source:
                     if member.endswith("b"):
                         _decompress(source, database, path)
@@ -545,9 +527,11 @@ def _words_from_package(path: Path) -> set[str]:
                         with database.open("wb") as sink:
                             shutil.copyfileobj(source, sink)
         except zipfile.BadZipFile as error:
-            raise InputError(f"{_where(path)}: not a valid Anki package ({_one_line(error)})") from error
+            raise InputError(f"{path_label(path)}: not a valid Anki package ({_one_line(error)})") from error
         except zlib.error as error:
-            raise InputError(f"{_where(path)}: not a valid Anki package (corrupt zip: {_one_line(error)})") from error
+            raise InputError(
+                f"{path_label(path)}: not a valid Anki package (corrupt zip: {_one_line(error)})"
+            ) from error
         except OSError as error:
-            raise _os_error(path, error) from error
+            raise os_error(path, error) from error
         return _words_from_database(database, path)

@@ -21,14 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .align import _HANZI, align, alternatives_of, is_hanzi
+from .align import HANZI, align, alternatives_of, is_hanzi
 from .notices import Notice
 from .pinyin import Reading, parse_reading
 
 # An innermost bracket group: no brackets inside.  Opening and closing kinds may differ.
 _GROUP = re.compile(r"[(（\[]([^()（）\[\]]{0,80})[)）\]]")
 _GAP = (" ", "\u3000", "\t")
-_PAIR = re.compile(f"([{_HANZI}]+)\\|([{_HANZI}]+)$")
+_PAIR = re.compile(f"([{HANZI}]+)\\|([{HANZI}]+)$")
 
 
 @dataclass(frozen=True)

@@ -138,12 +138,12 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
                         seen.add(os.path.realpath(member))
                         found.append(member)
                 continue
-            raise _os_error(path, error) from error
+            raise os_error(path, error) from error
         if stat.S_ISDIR(mode):
             members = _text_files_under(path)
             if not members:
                 suffixes = ", ".join(sorted(TEXT_SUFFIXES))
-                raise InputError(f"{_where(path)}: no {suffixes} files in this directory")
+                raise InputError(f"{path_label(path)}: no {suffixes} files in this directory")
         else:
             members = [path]
         for member in members:
@@ -206,27 +206,27 @@ def read_lines(path: Path, encoding: str | None = None) -> Iterator[SourceLine]:
     sample, complete = _read_sample(path)
     codec, head = _inspect(path, sample, complete, encoding)
     if complete and not head.lstrip("\ufeff").strip():
-        raise InputError(f"{_where(path)}: the file is empty")
+        raise InputError(f"{path_label(path)}: the file is empty")
     if _is_html(path, sample):
         return iter(_read_html(path, codec))
     return _stream_lines(path, codec)
 
 
-def _where(path: Path) -> str:
+def path_label(path: Path) -> str:
     """The path as it starts an error message, kept on one line."""
     return str(path).replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _os_error(path: Path, error: OSError) -> InputError:
+def os_error(path: Path, error: OSError) -> InputError:
     """The one-line InputError for an operating-system failure on *path*."""
     if isinstance(error, (FileNotFoundError, NotADirectoryError)):
-        return InputError(f"{_where(path)}: no such file or directory")
+        return InputError(f"{path_label(path)}: no such file or directory")
     if isinstance(error, PermissionError):
-        return InputError(f"{_where(path)}: permission denied")
+        return InputError(f"{path_label(path)}: permission denied")
     if isinstance(error, IsADirectoryError):
-        return InputError(f"{_where(path)}: is a directory")
+        return InputError(f"{path_label(path)}: is a directory")
     reason = (error.strerror or str(error) or type(error).__name__).replace("\n", " ")
-    return InputError(f"{_where(path)}: cannot read ({reason})")
+    return InputError(f"{path_label(path)}: cannot read ({reason})")
 
 
 def _read_sample(path: Path) -> tuple[bytes, bool]:
@@ -238,15 +238,15 @@ def _read_sample(path: Path) -> tuple[bytes, bool]:
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
-            raise InputError(f"{_where(path)}: is a directory")
+            raise InputError(f"{path_label(path)}: is a directory")
         if not stat.S_ISREG(mode):
-            raise InputError(f"{_where(path)}: not a regular file")
+            raise InputError(f"{path_label(path)}: not a regular file")
         with path.open("rb") as handle:
             sample = handle.read(_SAMPLE_BYTES + 1)
     except OSError as error:
-        raise _os_error(path, error) from error
+        raise os_error(path, error) from error
     if not sample:
-        raise InputError(f"{_where(path)}: the file is empty")
+        raise InputError(f"{path_label(path)}: the file is empty")
     return sample[:_SAMPLE_BYTES], len(sample) <= _SAMPLE_BYTES
 
 
@@ -260,23 +260,23 @@ def _inspect(path: Path, sample: bytes, complete: bool, encoding: str | None) ->
     else:
         named = _text_codec(encoding)
         if named is None:
-            raise InputError(f"{_where(path)}: unknown text encoding {encoding!r}")
+            raise InputError(f"{path_label(path)}: unknown text encoding {encoding!r}")
         codec = named
     if b"\x00" in sample and not codec.startswith(_WIDE_CODECS):
-        raise InputError(f"{_where(path)}: not a text file (binary data)")
+        raise InputError(f"{path_label(path)}: not a text file (binary data)")
     try:
         head = _decode_sample(sample, codec, complete)
     except UnicodeError as error:  # a decoder that refuses the whole stream, e.g. UTF-16 without BOM
         raise _undecodable(path, codec, error) from error
     if len(_CONTROL.findall(head)) > _BINARY_CONTROL_SHARE * len(head):
-        raise InputError(f"{_where(path)}: not a text file (binary data)")
+        raise InputError(f"{path_label(path)}: not a text file (binary data)")
     return codec, head
 
 
 def _undecodable(path: Path, codec: str, error: UnicodeError) -> InputError:
     """The InputError for a decoder that fails as a whole rather than at a byte."""
     reason = " ".join(str(error).split())
-    return InputError(f"{_where(path)}: cannot be decoded as {codec} ({reason}); try --encoding")
+    return InputError(f"{path_label(path)}: cannot be decoded as {codec} ({reason}); try --encoding")
 
 
 def _text_codec(name: str) -> str | None:
@@ -300,7 +300,7 @@ def _choose_encoding(path: Path, sample: bytes, complete: bool) -> str:
         if sample.startswith(bom):
             return codec
     if b"\x00" in sample:
-        raise InputError(f"{_where(path)}: not a text file (binary data)")
+        raise InputError(f"{path_label(path)}: not a text file (binary data)")
     if _is_html(path, sample):
         declared = _meta_charset(sample)
         if declared is not None and _decodes(sample, declared, complete):
@@ -366,7 +366,7 @@ def _guess_legacy(path: Path, sample: bytes) -> str:
     best = from_bytes(sample).best()
     fallback = _codec_names([best.encoding]) if best is not None else []
     if not fallback:
-        raise InputError(f"{_where(path)}: cannot tell the text encoding (try --encoding)")
+        raise InputError(f"{path_label(path)}: cannot tell the text encoding (try --encoding)")
     return fallback[0]
 
 
@@ -436,16 +436,16 @@ def _stream_lines(path: Path, codec: str) -> Iterator[SourceLine]:
                 if number == 1:
                     text = text.removeprefix("\ufeff")
                 if _UNDECODABLE.search(text):
-                    raise InputError(f"{_where(path)}: line {number} is not valid {codec} text (try --encoding)")
+                    raise InputError(f"{path_label(path)}: line {number} is not valid {codec} text (try --encoding)")
                 if text.strip():
                     found = True
                     yield SourceLine(number, text)
     except OSError as error:
-        raise _os_error(path, error) from error
+        raise os_error(path, error) from error
     except UnicodeError as error:
-        raise InputError(f"{_where(path)}: line {number + 1} is not valid {codec} text (try --encoding)") from error
+        raise InputError(f"{path_label(path)}: line {number + 1} is not valid {codec} text (try --encoding)") from error
     if not found:
-        raise InputError(f"{_where(path)}: the file is empty")
+        raise InputError(f"{path_label(path)}: the file is empty")
 
 
 def _read_html(path: Path, codec: str) -> list[SourceLine]:
@@ -453,25 +453,25 @@ def _read_html(path: Path, codec: str) -> list[SourceLine]:
     try:
         markup = path.read_bytes().decode(codec, errors=_MARK_ERRORS)
     except OSError as error:
-        raise _os_error(path, error) from error
+        raise os_error(path, error) from error
     except UnicodeError as error:
         raise _undecodable(path, codec, error) from error
     markup = markup.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     bad = _UNDECODABLE.search(markup)
     if bad is not None:
         line = markup.count("\n", 0, bad.start()) + 1
-        raise InputError(f"{_where(path)}: line {line} is not valid {codec} text (try --encoding)")
+        raise InputError(f"{path_label(path)}: line {line} is not valid {codec} text (try --encoding)")
     from bs4.builder import ParserRejectedMarkup
 
     try:
         lines = _html_lines(markup)
     except RecursionError as error:
-        raise InputError(f"{_where(path)}: the HTML is nested too deeply to read") from error
+        raise InputError(f"{path_label(path)}: the HTML is nested too deeply to read") from error
     except ParserRejectedMarkup as error:
         reason = " ".join(str(error).split())
-        raise InputError(f"{_where(path)}: cannot parse the HTML ({reason})") from error
+        raise InputError(f"{path_label(path)}: cannot parse the HTML ({reason})") from error
     if not lines:
-        raise InputError(f"{_where(path)}: no text found in the HTML page")
+        raise InputError(f"{path_label(path)}: no text found in the HTML page")
     return lines
 
 
