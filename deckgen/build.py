@@ -54,11 +54,19 @@ class BuildOptions:
     jobs: int = 1
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What is kept of an exported entry once its note is rendered."""
+
+    key: tuple[str, str]
+    sources: tuple[str, ...]
+
+
 @dataclass
 class BuildResult:
-    """What a build found: the exported entries and notes, notices and counts."""
+    """What a build found: the exported notes, notices and counts."""
 
-    entries: list[Entry]
+    exported: list[Exported]
     notes: list[RenderedNote]
     notices: list[Notice]
     files: list[Path]
@@ -230,6 +238,7 @@ def build(
         if len(failed) == len(files):
             raise first_error or InputError("no input files")
         entries = grouper.entries()
+        del grouper  # its per-word sentence sets are not needed any more
         filtered: Counter[str] = Counter()
         kept = []
         for entry in entries:
@@ -243,17 +252,23 @@ def build(
         if library is not None:
             kept, known, stamps = _consult_library(library, options, kept)
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
+    new = sum(1 for entry in kept if entry.key not in known)
     enriched = _enrich_all(kept, options.jobs)
-    notes = [render(entry, render_options) for entry in enriched]
+    del entries, kept
+    notes, exported = [], []
+    for entry in enriched:  # render each, keeping only what later steps need of the entry
+        notes.append(render(entry, render_options))
+        exported.append(Exported(entry.key, entry.sources))
+    del enriched
     return BuildResult(
-        enriched,
+        exported,
         notes,
         _dedupe(notices),
         files,
         failed,
         annotations,
         skipped,
-        new=sum(1 for entry in kept if entry.key not in known),
+        new=new,
         known=len(known),
         filtered=filtered,
         stamps=stamps,
@@ -309,7 +324,7 @@ def write_per_source(result: BuildResult, folder: Path, deck: str, fmt: str = "a
     A word met in several articles of the build goes to the first one's deck.
     """
     by_source: dict[str, list[RenderedNote]] = {}
-    for entry, note in zip(result.entries, result.notes, strict=True):
+    for entry, note in zip(result.exported, result.notes, strict=True):
         by_source.setdefault(entry.sources[0], []).append(note)
     written = []
     for source, notes in by_source.items():
@@ -324,7 +339,7 @@ def _mark_exported(result: BuildResult) -> None:
         from .library import Library
 
         with Library.open(result.library) as library:
-            library.mark_exported((entry.key for entry in result.entries), result.built_at)
+            library.mark_exported((entry.key for entry in result.exported), result.built_at)
 
 
 def _write_one(result: BuildResult, notes: list[RenderedNote], path: Path, deck: str, fmt: str) -> Path:

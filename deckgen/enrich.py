@@ -101,6 +101,9 @@ class _Pending:
     def add(self, example: Example, source: str, flags: frozenset[str], traditional: str, limit: int) -> None:
         if len(self.examples) < limit and example.text not in self.texts:
             self.texts.add(example.text)
+            if self.examples and example.readings:
+                # Only the first sentence gets its pinyin shown; the others need no readings.
+                example = Example(example.before, example.word, example.after)
             self.examples.append(example)
         if source and source not in self.sources:
             self.sources.append(source)

@@ -92,25 +92,12 @@ def write_apkg(
     than the build's: the time they were first exported.  Anki then leaves
     its copy of those notes, and the learner's edits to them, alone.
     """
-    import genanki
-
     stamp = build_timestamp() if timestamp is None else timestamp
-    deck = genanki.Deck(deck_id(deck_name), deck_name, description)
-    note_type = model()
-    for note in notes:
-        deck.add_note(
-            genanki.Note(
-                model=note_type,
-                fields=list(note.fields),
-                guid=note_guid(note.hanzi, note.pinyin),
-                tags=list(note.tags),
-            )
-        )
+    older = stamps or {}
     with atomic_target(Path(path), "deck") as tmp_zip:
         tmp_db = tmp_zip.with_name(tmp_zip.name + ".anki2")
         try:
-            guids = {note_guid(*key): when for key, when in (stamps or {}).items()}
-            _write_collection(genanki.Package(deck), str(tmp_db), stamp, guids)
+            _write_collection(notes, deck_name, description, str(tmp_db), stamp, older)
             with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.write(tmp_db, "collection.anki2")
                 archive.writestr("media", "{}")
@@ -145,13 +132,39 @@ def atomic_target(path: Path, what: str) -> Iterator[Path]:
             tmp.unlink(missing_ok=True)
 
 
-def _write_collection(package, db_path: str, stamp: float, older: Mapping[str, float]) -> None:  # type: ignore[no-untyped-def]
-    """genanki's own collection writer, minus the temp file it leaks, plus per-note times."""
+def _write_collection(
+    notes: Sequence[RenderedNote],
+    deck_name: str,
+    description: str,
+    db_path: str,
+    stamp: float,
+    older: Mapping[tuple[str, str], float],
+) -> None:
+    """genanki's collection writer, one note at a time, without the temp file genanki leaks.
+
+    genanki's ``Deck`` would hold every ``Note`` object until the end; here
+    each note is made, written and dropped, so a 50,000-note deck costs no
+    more memory than its rendered fields.  A note in *older* is written with
+    that modification time instead of the build's.
+    """
+    import genanki
+
+    deck = genanki.Deck(deck_id(deck_name), deck_name, description)
+    note_type = model()
+    deck.add_model(note_type)
+    ids = itertools.count(int(stamp * 1000))
     conn = sqlite3.connect(db_path)
     try:
         cursor = conn.cursor()
-        package.write_to_db(cursor, stamp, itertools.count(int(stamp * 1000)))
-        cursor.executemany("update notes set mod = ? where guid = ?", [(int(t), g) for g, t in older.items()])
+        genanki.Package(deck).write_to_db(cursor, stamp, ids)  # schema, collection, deck and note type
+        for note in notes:
+            when = older.get((note.hanzi, note.pinyin), stamp)
+            genanki.Note(
+                model=note_type,
+                fields=list(note.fields),
+                guid=note_guid(note.hanzi, note.pinyin),
+                tags=list(note.tags),
+            ).write_to_db(cursor, when, deck.deck_id, ids)
         conn.commit()
     finally:
         conn.close()
