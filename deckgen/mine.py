@@ -1,8 +1,9 @@
 """From lines of text to occurrences: parse, align, check boundaries, cut sentences.
 
 An *occurrence* is one annotated word in one sentence of one file.  The
-same word annotated twice in the same sentence (the reference article is
-pasted twice into its file) is one occurrence.
+same word annotated again in the same sentence (the reference article is
+pasted twice into its file) yields another occurrence; grouping in
+:mod:`deckgen.enrich` folds such repeats into one note with one sentence.
 """
 
 from __future__ import annotations
