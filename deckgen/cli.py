@@ -268,6 +268,8 @@ def _summary(result: BuildResult, paths: list[Path]) -> None:
             f"{result.new} new words, {result.known} already known, {filtered} filtered out"
             + (f" ({reasons})" if reasons else "")
         )
+        if result.known and result.library is not None:
+            typer.echo(f"  known: met first in earlier articles (library {result.library}; --all or --no-library)")
     flagged = result.flagged
     if flagged:
         typer.echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
