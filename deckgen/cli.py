@@ -162,16 +162,22 @@ def build(
             for notice in result.notices:
                 typer.echo(f"warning: {notice}", err=True)
             raise DeckgenError(f"{len(result.notices)} warning(s) and --strict: nothing written")
+        target = output or default_output(deck, fmt)
+        if output is not None and output.is_dir() and not per_source:
+            target = output / default_output(deck, fmt).name  # -o FOLDER: the default file name inside it
         if not result.notes:
             paths: list[Path] = []
         elif per_source:
             paths = write_per_source(result, output or Path("output"), deck, fmt)
         else:
-            paths = [write(result, output or default_output(deck, fmt), deck, fmt)]
+            paths = [write(result, target, deck, fmt)]
         if report:
             write_report(result, report, paths[0] if paths else None)
     except DeckgenError as exc:
         raise _fail(exc) from None
+    except KeyboardInterrupt:
+        typer.echo("deckgen: interrupted; nothing was written over your previous deck", err=True)
+        raise typer.Exit(130) from None
     _summary(result, paths)
     if result.failed:
         raise typer.Exit(1)

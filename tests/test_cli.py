@@ -112,3 +112,25 @@ def test_python_m_deckgen_and_help_is_lean() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Usage:" in proc.stdout
     assert "HEAVY []" in proc.stdout
+
+
+def test_output_folder_gets_the_default_name(tmp_path: Path) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    result = run("build", str(EXAMPLE), "-o", str(folder), "--deck", "Lib")
+    assert result.exit_code == 0, result.output
+    assert (folder / "lib.apkg").is_file()
+
+
+def test_progress_is_reported_per_file(tmp_path: Path) -> None:
+    from deckgen.build import build
+
+    paths = []
+    for i in range(5):
+        path = tmp_path / f"a{i}.txt"
+        path.write_text(f"第{i}篇：关键(guānjiàn)。", encoding="utf-8")
+        paths.append(path)
+    seen: list[tuple[str, int, int]] = []
+    build(paths, progress=lambda path, index, count: seen.append((path.name, index, count)))
+    assert seen == [(f"a{i}.txt", i, 5) for i in range(5)]
+    assert run("build", *map(str, paths), "-o", str(tmp_path / "d.apkg")).exit_code == 0
