@@ -48,7 +48,7 @@ def is_hanzi(ch: str) -> bool:
 
 @cache
 def char_readings(ch: str) -> tuple[str, ...]:
-    """Every tone-marked reading pypinyin's dictionary lists for *ch*.
+    """Every tone-marked reading pypinyin's dictionary lists for *ch* (and erhua r for 儿).
 
     >>> char_readings('率')
     ('lǜ', 'shuài', 'lüè')
@@ -56,7 +56,8 @@ def char_readings(ch: str) -> tuple[str, ...]:
     from pypinyin.pinyin_dict import pinyin_dict
 
     readings = pinyin_dict.get(ord(ch))
-    return tuple(readings.split(",")) if readings else ()
+    found = tuple(readings.split(",")) if readings else ()
+    return (*found, "r") if ch == "儿" else found  # erhua: 玩儿 wánr
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,9 @@ def _split_run(run: str) -> list[str] | None:
                 if best[i] is None or count < best[i][0]:  # type: ignore[index]
                     best[i] = (count, j)
     if best[0] is None:
+        # Erhua: a final r joins the syllable before it, 玩儿 wánr, 一点儿 yīdiǎnr.
+        if n > 1 and bare.endswith("r") and (head := _split_run(run[:-1])) is not None:
+            return [*head, "r"]
         return None
     parts, i = [], 0
     while i < n:
@@ -190,8 +193,8 @@ def parse_reading(raw: str) -> Reading | None:
     ('hàn', 'zì')
     >>> parse_reading('lu:4').syllables, parse_reading('lv4').syllables
     (('lǜ',), ('lǜ',))
-    >>> parse_reading('xiăo').syllables
-    ('xiǎo',)
+    >>> parse_reading('xiăo').syllables, parse_reading('yīdiǎnr').syllables
+    (('xiǎo',), ('yī', 'diǎn', 'r'))
     >>> parse_reading('来源') is None, parse_reading('AED') is None, parse_reading('') is None
     (True, True, True)
     """

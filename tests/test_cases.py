@@ -69,6 +69,8 @@ CASES = [
     ("parallel structure", "老有颐养、幼有(yòuyǒu)善育", [("幼有", "yòuyǒu", "boundary")]),
     ("ends with 之", "吹响号角之号(zhīhào)。", [("之号", "zhīhào", "boundary")]),
     ("idiom", "校园焕然一新(huànrányìxīn)。", [("焕然一新", "huànrányìxīn", "")]),
+    ("erhua", "去玩儿(wánr)吧", [("玩儿", "wánr", "")]),
+    ("erhua in a longer word", "差一点儿(chàyīdiǎnr)迟到", [("差一点儿", "chàyīdiǎnr", "")]),
     ("duplicate line", "关键(guānjiàn)\n关键(guānjiàn)", [("关键", "guānjiàn", "")]),
     ("ocr space before reading", "生卒 (zú) 年不详", [("卒", "zú", "")]),
     ("ocr space toneless is text", "北京 (bei) 大学", []),
