@@ -122,6 +122,17 @@ def progress(message: str) -> None:
 # --- running a child process ------------------------------------------------------------------
 
 
+def sample_fields(name: str, samples: Sequence[Sample], median_too: bool = True) -> dict[str, object]:
+    """One command's raw timings and memory for the JSON, under keys prefixed by *name*."""
+    fields: dict[str, object] = {
+        f"{name}_samples_s": [s.seconds for s in samples],
+        f"{name}_rss_mb": [s.max_rss_mb for s in samples],
+    }
+    if median_too:
+        fields[f"{name}_median_s"] = median([s.seconds for s in samples])
+    return fields
+
+
 @dataclass(frozen=True)
 class Sample:
     """One child process: wall time, its own peak RSS, exit code and the tail of its output."""
@@ -687,12 +698,8 @@ class Bench:
             "fallback": fallback,
             "build_command": build,
             "floor_command": floor,
-            "build_samples_s": [s.seconds for s in builds],
-            "floor_samples_s": [s.seconds for s in floors],
-            "build_rss_mb": [s.max_rss_mb for s in builds],
-            "floor_rss_mb": [s.max_rss_mb for s in floors],
-            "build_median_s": b,
-            "floor_median_s": f,
+            **sample_fields("build", builds),
+            **sample_fields("floor", floors),
             "ratio": b / f,
             "paired_ratio_median": median([x.seconds / y.seconds for x, y in zip(builds, floors, strict=True)]),
             "summary": warm.output.strip().splitlines()[:1],
@@ -727,12 +734,8 @@ class Bench:
                     "generated": asdict(corpus.stats),
                     "build_command": build,
                     "naive_command": naive,
-                    "build_samples_s": [s.seconds for s in builds],
-                    "naive_samples_s": [s.seconds for s in naives],
-                    "build_rss_mb": [s.max_rss_mb for s in builds],
-                    "naive_rss_mb": [s.max_rss_mb for s in naives],
-                    "build_median_s": b,
-                    "naive_median_s": n,
+                    **sample_fields("build", builds),
+                    **sample_fields("naive", naives),
                     "ratio": b / n,
                     "build_mb_per_s": corpus.stats.bytes / MB / b,
                     "annotations_found": annotations_found(builds[0].output),
@@ -776,10 +779,8 @@ class Bench:
             "available": True,
             "files": JOB_FILES,
             "size_mb": self.sizes_mb[-1],
-            "jobs1_samples_s": [s.seconds for s in one],
-            "jobs2_samples_s": [s.seconds for s in two],
-            "jobs1_rss_mb": [s.max_rss_mb for s in one],
-            "jobs2_rss_mb": [s.max_rss_mb for s in two],
+            **sample_fields("jobs1", one, median_too=False),
+            **sample_fields("jobs2", two, median_too=False),
             "speedup": t1 / t2,
         }
 

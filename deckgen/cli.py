@@ -6,6 +6,7 @@ library's own errors into one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -184,19 +185,25 @@ def build(
 
 
 def _run(run_build, inputs: list[Path], options: BuildOptions) -> BuildResult:  # type: ignore[no-untyped-def]
-    """Run the build, with a progress bar on stderr when there are more than a few files."""
-    from .read import expand_inputs
+    """Run the build, with a progress bar on stderr once it turns out to have more than a few files.
 
-    if len(expand_inputs(inputs)) < PROGRESS_FROM:
-        return run_build(inputs, options)
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("Reading", total=None)
+    The bar is made on the first progress call, which carries the file count,
+    so the inputs are expanded once, by the build.
+    """
+    with ExitStack() as stack:
+        bar_and_task: list[tuple[object, object]] = []
 
         def advance(path: Path, index: int, count: int) -> None:
-            bar.update(task, total=count, completed=index, description=f"Reading {path.name}")
+            if count < PROGRESS_FROM:
+                return
+            if not bar_and_task:
+                from rich.console import Console
+                from rich.progress import Progress
+
+                bar = stack.enter_context(Progress(console=Console(stderr=True), transient=True))
+                bar_and_task.append((bar, bar.add_task("Reading", total=count)))
+            bar, task = bar_and_task[0]
+            bar.update(task, completed=index, description=f"Reading {path.name}")  # type: ignore[attr-defined]
 
         return run_build(inputs, options, advance)
 

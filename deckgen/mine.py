@@ -72,7 +72,7 @@ def mine_lines(
             if a.end - a.start > 1
         ]
         line_tokens = cache(partial(segment.tokens_in_windows, clean, windows))
-        for annotation in parsed.annotations:
+        for annotation, bound in zip(parsed.annotations, bounds, strict=True):
             boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
             start, end = boundary.start, boundary.end
             word = clean[start:end]
@@ -88,7 +88,7 @@ def mine_lines(
             elif boundary.status == "check":
                 flags.add("boundary")
                 notices.append(Notice(path, number, "boundary", f"{word}: {boundary.reason}; tagged deckgen::check"))
-            cut = example(clean, start, end)
+            cut = example(clean, start, end, sentence=bound)  # a repair stays inside its sentence
             yield Occurrence(
                 word,
                 boundary.syllables,

@@ -17,8 +17,8 @@ from .render import CARD_SWITCHES, FIELDS, RenderedNote, css, templates
 
 _TTS = re.compile(r"\{\{tts ([A-Za-z_]+):([A-Za-z]+)\}\}")
 _FIELD = re.compile(r"\{\{(" + "|".join(map(re.escape, (*FIELDS, "FrontSide"))) + r")\}\}")
-_SWITCH_OF = {"Recall": "CardRecall", "Listening": "CardListening", "Sentence": "CardSentence"}
-assert set(_SWITCH_OF.values()) == set(CARD_SWITCHES.values())
+# Template name → the field that switches it on ("Recall" → CardRecall).
+_SWITCH_OF = {card.capitalize(): field for card, field in CARD_SWITCHES.items()}
 
 
 def _prepare(template: str) -> str:

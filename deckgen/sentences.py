@@ -67,21 +67,24 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return _bounds(_SENTENCE_END, text, start, end)
 
 
-def example(text: str, start: int, end: int, limit: int = MAX_CHARS) -> Example:
+def example(
+    text: str, start: int, end: int, limit: int = MAX_CHARS, sentence: tuple[int, int] | None = None
+) -> Example:
     """The example for the word ``text[start:end]``, cut to at most *limit* characters.
 
     The clause holding the word is always kept; neighbouring clauses are
     added, the one before first, while the whole stays within *limit*.
+    *sentence* passes bounds the caller already found (see :func:`sentence_bounds`).
 
     >>> e = example('自开始以来，我们的教育改革蹄疾步稳：全面消除了大班额，获评强区，又建成了新的学校；', 16, 17, 20)
     >>> e.before + '[' + e.word + ']' + e.after
     '自开始以来，我们的教育改革蹄疾步[稳]'
     """
-    s_start, s_end = sentence_bounds(text, start, end)
-    sentence = text[s_start:s_end]
+    s_start, s_end = sentence or sentence_bounds(text, start, end)
+    sentence_text = text[s_start:s_end]
     w_start, w_end = start - s_start, end - s_start
-    if len(sentence.strip()) > limit:
-        clauses = _pieces(_CLAUSE_END, sentence)
+    if len(sentence_text.strip()) > limit:
+        clauses = _pieces(_CLAUSE_END, sentence_text)
         inside = [i for i, (a, b) in enumerate(clauses) if a < w_end and b > w_start]
         lo, hi = inside[0], inside[-1]
         while True:
@@ -95,8 +98,8 @@ def example(text: str, start: int, end: int, limit: int = MAX_CHARS) -> Example:
             if not grown:
                 break
         a, b = clauses[lo][0], clauses[hi][1]
-        sentence, w_start, w_end = sentence[a:b], w_start - a, w_end - a
-    before, word, after = sentence[:w_start], sentence[w_start:w_end], sentence[w_end:]
+        sentence_text, w_start, w_end = sentence_text[a:b], w_start - a, w_end - a
+    before, word, after = sentence_text[:w_start], sentence_text[w_start:w_end], sentence_text[w_end:]
     before = before.lstrip(_TRIM)
     after = after.rstrip(_TRIM)
     return Example(before, word, after)
