@@ -63,7 +63,7 @@ def test_no_annotations(tmp_path: Path) -> None:
     assert not (tmp_path / "d.apkg").exists()
 
 
-def test_unwritable_output_keeps_previous_deck(tmp_path: Path) -> None:
+def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         # root ignores permission bits: a path under a regular file cannot be created by anyone.
         blocker = tmp_path / "file"
