@@ -166,8 +166,11 @@ class Boundary:
     """The outcome of the boundary check on one aligned span.
 
     ``start``/``end`` index the span in the sentence after any repair;
-    ``status`` is ``ok``, ``repaired`` (trimmed to the real word) or ``check``
-    (kept as annotated, but flagged for the learner); ``reason`` says why.
+    ``status`` is ``ok`` (a dictionary word), ``repaired`` (trimmed to the
+    real word), ``new`` (not in any dictionary, but its edges fall on word
+    boundaries: a coinage such as 研学) or ``unsure`` (an edge cuts through a
+    word, or a particle sits at an edge: 起全, 之花; left out of the deck
+    unless asked for); ``reason`` says why.
     """
 
     start: int
@@ -178,8 +181,70 @@ class Boundary:
 
 
 def is_known_word(word: str) -> bool:
-    """A single character, or a word jieba's dictionary knows."""
-    return len(word) == 1 or segment.word_count(word) > 0
+    """A single character, or a word jieba's dictionary or CC-CEDICT knows (either script).
+
+    >>> is_known_word('關鍵'), is_known_word('研学')
+    (True, False)
+    """
+    if len(word) == 1 or segment.word_count(word) > 0:
+        return True
+    from .dictionary import _rows
+
+    return bool(_rows(word))
+
+
+# Function words under their function reading: a span that begins or ends with one
+# and is in no dictionary is a phrase the annotator cut badly (之花, 幼有), not a word.
+_FUNCTION = frozenset(
+    {
+        ("之", "zhī"), ("的", "de"), ("地", "de"), ("得", "de"), ("了", "le"), ("着", "zhe"), ("过", "guo"),
+        ("有", "yǒu"), ("是", "shì"), ("在", "zài"), ("和", "hé"), ("与", "yǔ"), ("及", "jí"), ("把", "bǎ"),
+        ("被", "bèi"), ("对", "duì"), ("从", "cóng"), ("向", "xiàng"), ("于", "yú"), ("以", "yǐ"), ("而", "ér"),
+        ("也", "yě"), ("都", "dōu"), ("就", "jiù"), ("还", "hái"), ("很", "hěn"), ("将", "jiāng"), ("所", "suǒ"),
+        ("其", "qí"), ("为", "wèi"), ("让", "ràng"), ("给", "gěi"), ("吗", "ma"), ("呢", "ne"), ("吧", "ba"),
+    }
+)  # fmt: skip
+_LONGEST_CROSSING = 4
+
+
+def _crossing(text: str, edge: int) -> tuple[int, int] | None:
+    """A jieba dictionary word that straddles position *edge* of *text*, if any (建起 in 构建起全)."""
+    for i in range(max(0, edge - _LONGEST_CROSSING + 1), edge):
+        for j in range(min(len(text), i + _LONGEST_CROSSING), edge, -1):
+            if segment.word_count(text[i:j]) > 0:
+                return i, j
+    return None
+
+
+def _not_a_word(text: str, start: int, end: int, syllables: tuple[str, ...]) -> Boundary | None:
+    """Rule 5: a span in no dictionary whose edge cuts a word, or with a particle at an edge.
+
+    Repaired when trimming leaves a dictionary word of two or more
+    characters; otherwise ``unsure``.
+    """
+    span = text[start:end]
+    left, right, why = start, end, []
+    crossing = _crossing(text, start)
+    if crossing is not None:
+        left = max(left, crossing[1])
+        why.append(f"{text[crossing[0] : crossing[1]]} crosses its start")
+    elif (span[0], syllables[0]) in _FUNCTION:
+        left += 1
+        why.append(f"{span[0]} is a particle at its start")
+    crossing = _crossing(text, end)
+    if crossing is not None:
+        right = min(right, crossing[0])
+        why.append(f"{text[crossing[0] : crossing[1]]} crosses its end")
+    elif (span[-1], syllables[-1]) in _FUNCTION:
+        right -= 1
+        why.append(f"{span[-1]} is a particle at its end")
+    if not why:
+        return None
+    reason = f"{span} is not a word: " + ", ".join(why)
+    if right - left >= 2 and is_known_word(text[left:right]):
+        trimmed = syllables[left - start : len(syllables) - (end - right)]
+        return Boundary(left, right, trimmed, "repaired", reason)
+    return Boundary(start, end, syllables, "unsure", reason)
 
 
 def check_boundaries(
@@ -200,16 +265,22 @@ def check_boundaries(
     1. One character is always a word.
     2. A magnitude numeral (十百千万亿) at the start of the span, right after a
        number, belongs to the number: ``187万稳岗`` → 稳岗.
-    3. A span the dictionary knows is a word (no segmentation needed).
-    4. Where a dictionary word of the sentence reaches into the span from
-       outside, the overlapping part is cut off, if what remains is a
+    3. A span jieba's dictionary or CC-CEDICT knows is a word.
+    4. Where a word of the sentence's segmentation reaches into the span
+       from outside, the overlapping part is cut off, if what remains is a
        dictionary word (or one character).
-    5. Anything else is kept as annotated but tagged ``deckgen::check``.
+    5. A span whose edge cuts through any dictionary word (建起 in 构建起全),
+       or that begins or ends with a particle (之花, 幼有), is not a word:
+       trimmed when a dictionary word of two or more characters remains,
+       otherwise ``unsure``.
+    6. Anything else is a coinage (研学, 大思政课): kept, status ``new``.
 
     >>> check_boundaries('四年间,187万稳岗返还资金', 7, 10, ('wàn', 'wěn', 'gǎng'))
     Boundary(start=8, end=10, syllables=('wěn', 'gǎng'), status='repaired', reason='万 belongs to the number before it')
     >>> check_boundaries('吹开幸福之花', 4, 6, ('zhī', 'huā')).status
-    'check'
+    'unsure'
+    >>> check_boundaries('三色研学旅行', 2, 4, ('yán', 'xué')).status
+    'new'
     """
     span = sentence[start:end]
     if end - start == 1:
@@ -227,7 +298,7 @@ def check_boundaries(
         return Boundary(start, end, syllables, "ok")
     if tokens is None:
         tokens = partial(segment.tokens, sentence)
-    # Rule 4: a dictionary word reaching into the span.
+    # Rule 4: a word of the segmentation reaching into the span.
     left, right = start, end
     for word, tok_start, tok_end in tokens():
         if len(word) < 2:
@@ -247,9 +318,40 @@ def check_boundaries(
                 "repaired",
                 f"{removed.strip('…')} belongs to a neighbouring word",
             )
-        return Boundary(start, end, syllables, "check", f"{span} crosses a word boundary")
-    return Boundary(start, end, syllables, "check", _unknown(span))
+        return Boundary(start, end, syllables, "unsure", f"{span} crosses a word boundary")
+    return _not_a_word(sentence, start, end, syllables) or Boundary(
+        start, end, syllables, "new", f"{span} is in no dictionary; its edges fall on word boundaries"
+    )
 
 
-def _unknown(span: str) -> str:
-    return f"{span} is not in the dictionary: it may cross a word boundary"
+def contradiction(text: str, position: int, syllable: str, tokens: Callable[[], list[tuple[str, int, int]]]) -> str:
+    """Why a one-character reading contradicts the word it sits in, or "".
+
+    Exam papers print deliberately wrong readings: 蕃(fān) inside 吐蕃, which
+    CC-CEDICT reads Tǔbō.  The word is jieba's segmentation around the
+    character; 一/不 tone sandhi and neutral tones are no contradiction.
+
+    >>> contradiction('古代的吐蕃王朝', 4, 'fān', lambda: [('吐蕃', 3, 5)])
+    '蕃(fān) inside 吐蕃, which CC-CEDICT reads Tǔbō'
+    >>> contradiction('古代的吐蕃王朝', 4, 'bō', lambda: [('吐蕃', 3, 5)])
+    ''
+    """
+    from .dictionary import _rows
+    from .senses import _fits, _row_syllables
+
+    for word, start, end in tokens():
+        if start <= position < end and len(word) > 1:
+            rows = _rows(word)
+            if not rows:
+                return ""
+            index = position - start
+            for row in rows:
+                theirs = _row_syllables(row)
+                if len(theirs) == len(word):
+                    wanted = [s.lower() for s in theirs]
+                    wanted[index] = syllable
+                    if _fits(row, word, tuple(wanted)):
+                        return ""
+            readings = " / ".join(dict.fromkeys("".join(_row_syllables(row)) for row in rows))
+            return f"{text[position]}({syllable}) inside {word}, which CC-CEDICT reads {readings}"
+    return ""

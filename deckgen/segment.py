@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import jieba
+    import jieba.posseg
 
 
 @cache
@@ -20,6 +21,7 @@ def _tokenizer() -> jieba.Tokenizer:
     import logging
 
     import jieba
+    import jieba.posseg
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
@@ -73,3 +75,22 @@ def word_count(word: str) -> int:
 def total_count() -> int:
     """The sum of all word counts in jieba's dictionary (for Zipf figures)."""
     return int(_tokenizer().total)
+
+
+@cache
+def _tagger() -> jieba.posseg.POSTokenizer:
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_tokenizer())
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """Dictionary-only segmentation of *text* with jieba's part-of-speech tags.
+
+    The tags are jieba's dictionary tags (``uj`` for 的, ``d`` for adverbs),
+    which the sentence's pinyin uses to read particles and polyphones.
+
+    >>> tagged('改变着生活')
+    [('改变', 'v'), ('着', 'uz'), ('生活', 'vn')]
+    """
+    return [(pair.word, pair.flag) for pair in _tagger().lcut(text, HMM=False)]

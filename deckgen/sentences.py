@@ -1,26 +1,68 @@
 """The example sentence of each occurrence: the one the word was annotated in.
 
 The sentence is found from the annotation's own offset, never by searching
-for the characters, so 稳(wěn) shows 蹄疾步稳 and not the later 稳岗.  Long
-sentences are cut to the clause holding the word plus as many neighbouring
-clauses as fit.
+for the characters, so 稳(wěn) shows 蹄疾步稳 and not the later 稳岗.  A line
+is laid out once (:func:`layout`), then every annotation on it finds its
+sentence by bisection, so a long line costs no more than its length.
+
+What a teacher expects of an example sentence (README, "What a card shows"):
+
+* sentences end at 。！？；… and clauses at ，, but never inside quotation
+  marks or brackets (“…” 「…」 （…） 《…》), and never at 、 or ：; every
+  example has balanced quotes and brackets;
+* long sentences are cut to the clause holding the word plus as many
+  neighbouring clauses as fit; a long quotation is cut inside its marks,
+  which then stay outside the example;
+* source and byline lines, (来源:… 作者:…), 记者 …, are never examples;
+* exam option labels (A. B. C. D.) are not part of a sentence, and on a
+  line of several options only the option holding the word is kept.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
-# A sentence ends at a terminator, with any closing quotes or brackets after it.
-_SENTENCE_END = re.compile(r"(?:[。！？!?；;]|…{1,2}|\.{3,6})[”’」』)）\"']*")
-_CLAUSE_END = re.compile(r"[，,：:、][”’」』)）\"']*")
-_TRIM = "，,：:、 \u3000"
 MAX_CHARS = 40
+# A quotation longer than this is cut inside its marks rather than shown whole.
+MAX_WHOLE = 80
+_TRIM = "，,：:、 \u3000"
+_PAIRS = {
+    "“": "”",
+    "‘": "’",
+    "「": "」",
+    "『": "』",
+    "（": "）",
+    "(": ")",
+    "《": "》",
+    "〈": "〉",
+    "【": "】",
+    "［": "］",
+    "〔": "〕",
+    "[": "]",
+    "{": "}",
+}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+_TERMINATORS = frozenset("。！？!?；;…")
+_CLAUSE_MARKS = frozenset("，,")
+_DOTS = re.compile(r"\.{3,}")
+# Bylines: inside brackets anywhere, or a line that starts with one of these words.
+_BYLINE_WORDS = r"(?:来源|作者|记者|编辑|责编|责任编辑|通讯员|摄影|供图|出处|原标题|图片来源)"
+_BYLINE_IN_BRACKETS = re.compile(_BYLINE_WORDS + r"\s*[:：\s]")
+_BYLINE_LINE = re.compile(r"^[\s\u3000]*(?:本报)?" + _BYLINE_WORDS + r"[\s\u3000]*[:：\s\u3000]")
+# Exam options: "A．", "B、", "C.", "(D)" at the start of a line or after a space.
+_OPTION = re.compile(r"(?:(?<=^)|(?<=[\s\u3000]))(?:[A-DＡ-Ｄ][.．、]|[(（][A-DＡ-Ｄ][)）])[\s\u3000]*")
 
 
 @dataclass(frozen=True)
 class Example:
-    """A sentence cut around one word: ``before + word + after``."""
+    """A sentence cut around one word: ``before + word + after``.
+
+    An empty example (no text at all) stands for an occurrence whose only
+    context was a byline: the word counts, the line is never shown.
+    """
 
     before: str
     word: str
@@ -35,71 +77,222 @@ class Example:
         return self.before + self.word + self.after
 
 
-def _bounds(pattern: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
-    """The piece of *text* delimited by *pattern* that holds ``text[start:end]``."""
-    left, right = 0, len(text)
-    for m in pattern.finditer(text):
-        if m.end() <= start:
-            left = m.end()
-        elif m.start() >= end:
-            right = m.end()
-            break
-    return left, right
+class Layout:
+    """Where a line's sentences, clauses, quotations, bylines and exam options are.
+
+    >>> lay = layout('他说：“我来了。你呢？”我笑了。')
+    >>> lay.sentence_cuts, lay.pairs
+    ((12, 16), ((3, 11),))
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pairs, self.stray = _match_pairs(text)
+        depth = [0] * (len(text) + 1)
+        for open_at, close_at in self.pairs:
+            depth[open_at + 1] += 1
+            depth[close_at] -= 1
+        running = 0
+        for i in range(len(depth)):
+            running += depth[i]
+            depth[i] = running
+        self.depth = depth
+        self.sentence_cuts = tuple(self._sentence_cuts())
+        self.clause_cuts = tuple(i + 1 for i, ch in enumerate(text) if ch in _CLAUSE_MARKS and depth[i] == 0)
+        self.bylines = self._bylines()
+        self.items = self._items()
+
+    def _sentence_cuts(self) -> list[int]:
+        text, depth, cuts = self.text, self.depth, []
+        dots = {m.start(): m.end() for m in _DOTS.finditer(text)}
+        i = 0
+        while i < len(text):
+            if text[i] not in _TERMINATORS and i not in dots:
+                i += 1
+                continue
+            level = depth[i]
+            j = dots.get(i, i + 1)
+            while j < len(text) and (text[j] in _TERMINATORS or j in dots):
+                j = dots.get(j, j + 1)
+            while level and j < len(text) and text[j] in _CLOSERS and depth[j + 1] < level:
+                level = depth[j + 1]
+                j += 1  # 好！” ends the sentence after its closing quote
+            if level == 0:
+                cuts.append(j)
+            i = j
+        return cuts
+
+    def _bylines(self) -> tuple[tuple[int, int], ...]:
+        if _BYLINE_LINE.match(self.text):
+            return ((0, len(self.text)),)
+        found = [
+            (open_at, close_at + 1)
+            for open_at, close_at in self.pairs
+            if _BYLINE_IN_BRACKETS.search(self.text, open_at + 1, close_at)
+        ]
+        return tuple(found)
+
+    def _items(self) -> tuple[tuple[int, int], ...]:
+        labels = list(_OPTION.finditer(self.text))
+        if not labels:
+            return ()
+        starts = [m.end() for m in labels]
+        ends = [m.start() for m in labels[1:]] + [len(self.text)]
+        return ((0, labels[0].start()), *zip(starts, ends, strict=True))
+
+    @cached_property
+    def _inner(self) -> dict[tuple[int, int], Layout]:
+        return {}
+
+    def inner(self, pair: tuple[int, int]) -> Layout:
+        """The layout of a quotation's inside, made once per quotation."""
+        if pair not in self._inner:
+            self._inner[pair] = Layout(self.text[pair[0] + 1 : pair[1]])
+        return self._inner[pair]
+
+    def byline_at(self, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` lies inside a byline."""
+        return any(lo <= start and end <= hi for lo, hi in self.bylines)
 
 
-def _pieces(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    cuts, left = [], 0
-    for m in pattern.finditer(text):
-        cuts.append((left, m.end()))
-        left = m.end()
-    if left < len(text):
-        cuts.append((left, len(text)))
-    return cuts
+def layout(text: str) -> Layout:
+    """Lay out one line of clean text (see :class:`Layout`)."""
+    return Layout(text)
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+def _match_pairs(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """Matched quote and bracket pairs (sorted by opening), and the positions of stray marks."""
+    stack: list[tuple[str, int]] = []
+    pairs: list[tuple[int, int]] = []
+    stray: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch == '"':
+            if any(mark == '"' for mark, _ in stack):
+                ch = "\0close"  # the ASCII quote closes the open one
+            else:
+                stack.append(('"', i))
+                continue
+        if ch in _PAIRS:
+            stack.append((ch, i))
+            continue
+        wanted = '"' if ch == "\0close" else _CLOSERS.get(ch)
+        if wanted is None:
+            continue
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == wanted:
+                stray.update(pos for _, pos in stack[depth + 1 :])
+                pairs.append((stack[depth][1], i))
+                del stack[depth:]
+                break
+        else:
+            stray.add(i)
+    stray.update(pos for _, pos in stack)
+    return tuple(sorted(pairs)), tuple(sorted(stray))
+
+
+def _around(cuts: tuple[int, ...], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The piece between *cuts* that holds ``[start, end)``, inside ``[lo, hi)``."""
+    index = bisect_right(cuts, start) - 1
+    left = cuts[index] if index >= 0 else 0
+    index = bisect_left(cuts, end)
+    right = cuts[index] if index < len(cuts) else hi
+    return max(lo, left), min(hi, right)
+
+
+def sentence_bounds(lay: Layout, start: int, end: int) -> tuple[int, int]:
     """Where the sentence holding ``text[start:end]`` begins and ends.
 
-    >>> t = '首句。孩子在家，很好！末句'
-    >>> t[slice(*sentence_bounds(t, 4, 5))]
+    >>> lay = layout('首句。孩子在家，很好！末句')
+    >>> lay.text[slice(*sentence_bounds(lay, 4, 5))]
     '孩子在家，很好！'
+    >>> lay = layout('A．冠心病  B．吐蕃')
+    >>> lay.text[slice(*sentence_bounds(lay, 9, 10))]
+    '吐蕃'
     """
-    return _bounds(_SENTENCE_END, text, start, end)
+    lo, hi = 0, len(lay.text)
+    for item_lo, item_hi in lay.items:
+        if item_lo <= start and end <= item_hi:
+            lo, hi = item_lo, item_hi
+            break
+    lo, hi = _around(lay.sentence_cuts, start, end, lo, hi)
+    for by_lo, by_hi in lay.bylines:  # a byline beside the word is cut off
+        if by_hi <= start:
+            lo = max(lo, by_hi)
+        elif by_lo >= end:
+            hi = min(hi, by_lo)
+    return lo, hi
 
 
-def example(
-    text: str, start: int, end: int, limit: int = MAX_CHARS, sentence: tuple[int, int] | None = None
-) -> Example:
+def _clauses(lay: Layout, lo: int, hi: int, start: int, end: int, limit: int) -> tuple[int, int]:
+    """Grow from the clause holding the word, the clause before first, while within *limit*."""
+    cuts = [c for c in lay.clause_cuts[bisect_right(lay.clause_cuts, lo) : bisect_left(lay.clause_cuts, hi)]]
+    bounds = [lo, *cuts, hi]
+    first = bisect_right(bounds, start) - 1
+    last = bisect_left(bounds, end)
+    a, b = bounds[first], bounds[min(last, len(bounds) - 1)]
+    while True:
+        if first > 0 and b - bounds[first - 1] <= limit:
+            first -= 1
+        elif last + 1 < len(bounds) and bounds[last + 1] - a <= limit:
+            last += 1
+        else:
+            break
+        a, b = bounds[first], bounds[last]
+    return a, b
+
+
+def example(lay: Layout, start: int, end: int, limit: int = MAX_CHARS) -> Example:
     """The example for the word ``text[start:end]``, cut to at most *limit* characters.
 
     The clause holding the word is always kept; neighbouring clauses are
-    added, the one before first, while the whole stays within *limit*.
-    *sentence* passes bounds the caller already found (see :func:`sentence_bounds`).
+    added, the one before first, while the whole stays within *limit*.  A
+    word inside a byline gets the empty example.
 
-    >>> e = example('自开始以来，我们的教育改革蹄疾步稳：全面消除了大班额，获评强区，又建成了新的学校；', 16, 17, 20)
+    >>> lay = layout('自开始以来，我们的教育改革蹄疾步稳：全面消除了大班额，获评强区，又建成了新的学校；')
+    >>> e = example(lay, 16, 17, 20)
     >>> e.before + '[' + e.word + ']' + e.after
-    '自开始以来，我们的教育改革蹄疾步[稳]'
+    '我们的教育改革蹄疾步[稳]：全面消除了大班额'
+    >>> example(layout('（来源：本站 作者：李四）'), 4, 6).text
+    ''
     """
-    s_start, s_end = sentence or sentence_bounds(text, start, end)
-    sentence_text = text[s_start:s_end]
-    w_start, w_end = start - s_start, end - s_start
-    if len(sentence_text.strip()) > limit:
-        clauses = _pieces(_CLAUSE_END, sentence_text)
-        inside = [i for i, (a, b) in enumerate(clauses) if a < w_end and b > w_start]
-        lo, hi = inside[0], inside[-1]
-        while True:
-            grown = False
-            for cand in ((lo - 1, hi), (lo, hi + 1)):
-                a, b = cand
-                if 0 <= a and b < len(clauses) and clauses[b][1] - clauses[a][0] <= limit:
-                    lo, hi = a, b
-                    grown = True
-                    break
-            if not grown:
+    if lay.byline_at(start, end):
+        return Example("", "", "")
+    lo, hi = sentence_bounds(lay, start, end)
+    if len(lay.text[lo:hi].strip()) > limit:
+        lo, hi = _clauses(lay, lo, hi, start, end, limit)
+    if hi - lo > MAX_WHOLE:
+        for index in range(bisect_left(lay.pairs, (start, -1)) - 1, -1, -1):  # innermost quotation first
+            open_at, close_at = lay.pairs[index]
+            if open_at < lo:
                 break
-        a, b = clauses[lo][0], clauses[hi][1]
-        sentence_text, w_start, w_end = sentence_text[a:b], w_start - a, w_end - a
-    before, word, after = sentence_text[:w_start], sentence_text[w_start:w_end], sentence_text[w_end:]
-    before = before.lstrip(_TRIM)
-    after = after.rstrip(_TRIM)
-    return Example(before, word, after)
+            if end <= close_at < hi:
+                inner = example(lay.inner((open_at, close_at)), start - open_at - 1, end - open_at - 1, limit)
+                if inner.text:
+                    return inner
+    # Marks the source never closed (OCR) stay outside: the example starts after, and ends before, any stray one.
+    stray = lay.stray
+    index = bisect_left(stray, start)
+    if index and stray[index - 1] >= lo:
+        lo = stray[index - 1] + 1
+    index = bisect_left(stray, end)
+    if index < len(stray) and stray[index] < hi:
+        hi = stray[index]
+    text = lay.text
+    before = text[lo:start].lstrip(_TRIM)
+    after = text[end:hi].rstrip(_TRIM)
+    return Example(before, text[start:end], after)
+
+
+def blanked(example: Example) -> str:
+    """The sentence with every occurrence of the word replaced by ＿, one per character.
+
+    The Recall card asks for the word, so its sentence must not show it,
+    not even where the sentence uses it twice.
+
+    >>> blanked(Example('在', '家门口', '就业、在家门口创业'))
+    '在＿＿＿就业、在＿＿＿创业'
+    """
+    if not example.word:
+        return example.text
+    gap = "＿" * len(example.word)
+    return example.before.replace(example.word, gap) + gap + example.after.replace(example.word, gap)

@@ -1,0 +1,210 @@
+"""The pinyin of a whole example sentence, as a teacher would write it under the line.
+
+The annotator's own readings come first, then the article's annotation of
+the same word elsewhere (家门口 annotated once reads jiāménkǒu everywhere).
+The rest is segmented by jieba (dictionary only, with its part-of-speech
+tags) and read by pypinyin word by word, with the rules pypinyin's
+per-word tables cannot know, because they depend on the neighbours:
+
+* the particles 的/地/得/着/了/过 read de/de/de/zhe/le/guo where they are
+  particles (慢慢地走 mànmàn de zǒu, 跑得快 pǎo de kuài, 看过 kànguo), and
+  dì/dé/guò elsewhere (军地 jūndì, 得到 dédào);
+* 还 is huán as a verb with an object (还书 huán shū) and hái as an adverb
+  (还没 hái méi); 以…为 reads wéi;
+* words CC-CEDICT gives a neutral tone keep it (朋友 péngyou, 时候 shíhou).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .align import is_hanzi
+from .pinyin import join_syllables, strip_tones, tone_of
+from .sentences import Example
+
+# Chinese punctuation in pinyin text takes its Latin form.
+_PUNCT = dict(zip("，。！？；：、“”‘’（）《》「」—", ',.!?;:,""\'\'()<>""-', strict=True))
+_CLAUSE_END = set("，。！？；：,.!?;:")
+_PARTICLES = {"的": "de", "地": "de", "得": "de", "着": "zhe", "了": "le", "过": "guo"}
+_LONGEST_ANNOTATED = 12
+_Token = tuple[str, str, tuple[str, ...] | None]  # (text, jieba flag or "", syllables if known)
+
+
+def default_readings(text: str) -> list[str]:
+    """pypinyin's default tone-marked reading of each character of *text*.
+
+    The same answer as ``pypinyin.lazy_pinyin(text, style=Style.TONE,
+    errors=list)`` (a test holds the two equal), read straight from
+    pypinyin's phrase and character tables after its own segmenter, which
+    skips the per-syllable style conversion that makes up most of its time.
+
+    >>> default_readings('银行行长，a')
+    ['yín', 'háng', 'háng', 'zhǎng', '，', 'a']
+    """
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+    from pypinyin.seg.simpleseg import seg
+
+    out: list[str] = []
+    for word in seg(text):
+        phrase = PHRASES_DICT.get(word)
+        if phrase is not None:
+            out.extend(readings[0] for readings in phrase)
+            continue
+        for ch in word:
+            readings = PINYIN_DICT.get(ord(ch))
+            out.append(readings.split(",", 1)[0] if readings else ch)
+    return out
+
+
+def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
+    """pypinyin's reading, with CC-CEDICT's neutral tones where only those differ.
+
+    >>> _neutral_as_in_cedict('朋友', ['péng', 'yǒu']), _neutral_as_in_cedict('东西', ['dōng', 'xī'])
+    (['péng', 'you'], ['dōng', 'xī'])
+    """
+    from .dictionary import _rows
+    from .senses import _row_syllables
+
+    candidates = []
+    for row in _rows(word):
+        theirs = [s.lower() for s in _row_syllables(row)]
+        if theirs == syllables:
+            return syllables  # pypinyin's reading is a dictionary reading as it stands
+        if len(theirs) == len(syllables) and all(
+            t == s or (tone_of(t) == 5 and strip_tones(t) == strip_tones(s))
+            for t, s in zip(theirs, syllables, strict=True)
+        ):
+            candidates.append(theirs)
+    return candidates[0] if candidates else syllables
+
+
+def _split_annotated(run: str, annotated: Mapping[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...] | None]]:
+    """Cut *run* at the article's annotated words (longest first), the rest left for jieba."""
+    if not annotated:
+        return [(run, None)]
+    pieces: list[tuple[str, tuple[str, ...] | None]] = []
+    free_from = i = 0
+    while i < len(run):
+        for size in range(min(_LONGEST_ANNOTATED, len(run) - i), 1, -1):
+            reading = annotated.get(run[i : i + size])
+            if reading is not None and len(reading) == size:
+                if free_from < i:
+                    pieces.append((run[free_from:i], None))
+                pieces.append((run[i : i + size], reading))
+                i += size
+                free_from = i
+                break
+        else:
+            i += 1
+    if free_from < len(run):
+        pieces.append((run[free_from:], None))
+    return pieces
+
+
+def _tokens(example: Example, annotated: Mapping[str, tuple[str, ...]]) -> list[_Token]:
+    """The sentence as tokens: annotated words with their readings, jieba words with their tags, other text."""
+    from . import segment
+
+    text = example.text
+    known = dict(example.readings)
+    out: list[_Token] = []
+    i = 0
+    while i < len(text):
+        if i in known:
+            size = len(known[i])
+            out.append((text[i : i + size], "", known[i]))
+            i += size
+        elif is_hanzi(text[i]):
+            j = i
+            while j < len(text) and j not in known and is_hanzi(text[j]):
+                j += 1
+            for piece, reading in _split_annotated(text[i:j], annotated):
+                if reading is not None:
+                    out.append((piece, "", reading))
+                else:
+                    out.extend((word, flag, None) for word, flag in segment.tagged(piece))
+            i = j
+        else:
+            j = i + 1
+            if text[i] not in _PUNCT:
+                while j < len(text) and j not in known and not is_hanzi(text[j]) and text[j] not in _PUNCT:
+                    j += 1  # a run of Latin letters, digits or other signs stays one token
+            out.append((text[i:j], "x", None))
+            i = j
+    return out
+
+
+def _is(flag: str, *kinds: str) -> bool:
+    return any(flag.startswith(kind) for kind in kinds)
+
+
+def _single(word: str, before: _Token | None, after: _Token | None, yi_open: bool) -> str | None:
+    """The reading of a one-character word that depends on its neighbours, or None."""
+    prev_flag = before[1] if before else "x"
+    next_flag = after[1] if after else "x"
+    prev_word = before[0] if before else ""
+    after_verb = _is(prev_flag, "v", "a") or (before is not None and before[2] is not None and prev_flag == "")
+    if word in ("的", "了", "着"):
+        return _PARTICLES[word]
+    if word == "地":
+        reduplicated = len(prev_word) == 2 and prev_word[0] == prev_word[1]
+        return "de" if (_is(prev_flag, "a", "d", "z") or reduplicated) and _is(next_flag, "v", "a", "d") else "dì"
+    if word == "得":
+        if after_verb:
+            return "de"
+        return "děi" if prev_flag == "r" and _is(next_flag, "v") else "dé"
+    if word == "过":
+        return "guo" if after_verb else "guò"
+    if word == "还":
+        takes_object = _is(next_flag, "n", "r", "m", "q", "x") or (after is not None and after[0] == "给")
+        returned = prev_word[-1:] in ("借", "归", "偿", "退")
+        return "huán" if takes_object or returned else "hái"
+    if word == "为" and yi_open:
+        return "wéi"
+    return None
+
+
+def _word_syllables(word: str, flag: str, before: _Token | None) -> list[str]:
+    syllables = default_readings(word)
+    if len(word) > 1:
+        syllables = _neutral_as_in_cedict(word, syllables)
+        if word[-1] in "过着了" and _is(flag, "v") and len(word) == 2:
+            from .dictionary import _rows
+
+            if not _rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
+                syllables = [*syllables[:-1], _PARTICLES[word[-1]]]
+    return syllables
+
+
+def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] | None = None) -> str:
+    """Tone-marked pinyin of an example sentence, word by word.
+
+    *annotated* maps words the article annotated elsewhere to their readings.
+
+    >>> sentence_pinyin(Example('我们2021年的', '关键', '，好！', readings=((8, ('guān', 'jiàn')),)))
+    'wǒmen 2021 nián de guānjiàn, hǎo!'
+    >>> sentence_pinyin(Example('', '他', '还没有把书还给我，慢慢地走过来。'))
+    'tā hái méiyǒu bǎ shū huángěi wǒ, mànmàn de zǒu guòlái.'
+    """
+    tokens = _tokens(example, annotated or {})
+    words: list[str] = []
+    yi_open = False
+    for index, (word, flag, reading) in enumerate(tokens):
+        before = tokens[index - 1] if index else None
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if reading is not None:
+            words.append(join_syllables(reading))
+        elif flag == "x" and not is_hanzi(word[:1]):
+            words.append(_PUNCT.get(word, word))
+        else:
+            single = _single(word, before, after, yi_open) if len(word) == 1 else None
+            words.append(single or join_syllables(_word_syllables(word, flag, before)))
+        if word == "以":
+            yi_open = True
+        elif word == "为" or word in _CLAUSE_END:
+            yi_open = False
+    spaced = " ".join(words)
+    spaced = re.sub(r"\s+([,.!?;:)\]])", r"\1", spaced)
+    spaced = re.sub(r"([(\[])\s+", r"\1", spaced)
+    return re.sub(r"\s+", " ", spaced).strip()
