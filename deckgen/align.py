@@ -205,13 +205,16 @@ _FUNCTION = frozenset(
     }
 )  # fmt: skip
 _LONGEST_CROSSING = 4
+# How often jieba's corpus must have met a word straddling a span's edge for the span to count as cut
+# through it: 建起 (426) in 构建起全 does, the rare abbreviation 建大 (9) in 构建大思政课 does not.
+_CROSSING_COUNT = 100
 
 
 def _crossing(text: str, edge: int) -> tuple[int, int] | None:
-    """A jieba dictionary word that straddles position *edge* of *text*, if any (建起 in 构建起全)."""
+    """A common jieba dictionary word that straddles position *edge* of *text*, if any (建起 in 构建起全)."""
     for i in range(max(0, edge - _LONGEST_CROSSING + 1), edge):
         for j in range(min(len(text), i + _LONGEST_CROSSING), edge, -1):
-            if segment.word_count(text[i:j]) > 0:
+            if segment.word_count(text[i:j]) >= _CROSSING_COUNT:
                 return i, j
     return None
 

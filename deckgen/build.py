@@ -52,6 +52,7 @@ class BuildOptions:
     filters: Filters = field(default_factory=Filters)
     examples: int = MAX_EXAMPLES
     jobs: int = 1
+    keep_unsure: bool = False  # export spans that are probably not words, tagged deckgen::check
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class BuildResult:
     stamps: dict[tuple[str, str], float] = field(default_factory=dict)  # older mtimes, by (hanzi, pinyin)
     library: Path | None = None
     built_at: float = 0.0
+    left_out: list[str] = field(default_factory=list)  # spans that are probably not words, not exported
 
     @property
     def flagged(self) -> list[RenderedNote]:
@@ -143,7 +145,7 @@ def mine_file(path: Path, encoding: str | None, max_examples: int, with_sighting
         lines = ((source.line, source.text) for source in read_lines(path, encoding))
         for o in mine_lines(lines, str(path), notices, stats):
             grouper.add(o)
-            if with_sightings:
+            if with_sightings and "unsure" not in o.flags:
                 example = o.example
                 pinyin = join_syllables(o.syllables)
                 sightings.append(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
@@ -181,18 +183,19 @@ def _pool(jobs: int):  # type: ignore[no-untyped-def]
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
-def _enrich_chunk(entries: list[Entry]) -> list[Entry]:
-    return [enrich(entry) for entry in entries]
+def _enrich_chunk(entries: list[Entry], annotated: dict[str, tuple[str, ...]]) -> list[Entry]:
+    return [enrich(entry, annotated) for entry in entries]
 
 
-def _enrich_all(entries: list[Entry], jobs: int) -> list[Entry]:
+def _enrich_all(entries: list[Entry], jobs: int, annotated: dict[str, tuple[str, ...]]) -> list[Entry]:
     """Enrich every entry; with several jobs and many entries, in chunks across processes."""
     if jobs <= 1 or len(entries) < 2000:
-        return _enrich_chunk(entries)
+        return _enrich_chunk(entries, annotated)
     size = -(-len(entries) // (jobs * 4))
     chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
     with _pool(jobs) as pool:
-        return [entry for chunk in pool.map(_enrich_chunk, chunks) for entry in chunk]
+        done = pool.map(_enrich_chunk, chunks, [annotated] * len(chunks))
+        return [entry for chunk in done for entry in chunk]
 
 
 def build(
@@ -238,7 +241,11 @@ def build(
         if len(failed) == len(files):
             raise first_error or InputError("no input files")
         entries = grouper.entries()
+        annotated = grouper.annotated
         del grouper  # its per-word sentence sets are not needed any more
+        left_out = [] if options.keep_unsure else [e.hanzi for e in entries if "unsure" in e.flags]
+        if left_out:
+            entries = [entry for entry in entries if "unsure" not in entry.flags]
         filtered: Counter[str] = Counter()
         kept = []
         for entry in entries:
@@ -253,7 +260,7 @@ def build(
             kept, known, stamps = _consult_library(library, options, kept)
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
     new = sum(1 for entry in kept if entry.key not in known)
-    enriched = _enrich_all(kept, options.jobs)
+    enriched = _enrich_all(kept, options.jobs, annotated)
     del entries, kept
     notes, exported = [], []
     for entry in enriched:  # render each, keeping only what later steps need of the entry
@@ -274,6 +281,7 @@ def build(
         stamps=stamps,
         library=options.library,
         built_at=built_at,
+        left_out=left_out,
     )
 
 
@@ -297,6 +305,8 @@ def _consult_library(
         for extra in library.examples(entry.key, options.examples):
             if len(examples) >= options.examples:
                 break
+            if not (extra.before or extra.after):
+                continue  # seen only in a byline: no sentence to show
             text = extra.before + extra.word + extra.after
             if text not in texts:
                 texts.add(text)

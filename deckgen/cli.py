@@ -126,6 +126,10 @@ def build(
     per_source: Annotated[bool, typer.Option("--deck-per-source", help="One deck (subdeck) per article.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread many files over.")] = 1,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on any warning.")] = False,
+    keep_unsure: Annotated[
+        bool,
+        typer.Option("--keep-unsure", help="Also export spans that are probably not words, tagged deckgen::check."),
+    ] = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write every warning and note as JSON to this file.")
     ] = None,
@@ -155,6 +159,7 @@ def build(
             update_existing=update_existing,
             filters=filters,
             jobs=jobs,
+            keep_unsure=keep_unsure,
         )
         result = _run(run_build, inputs, options)
         if strict and result.notices:
@@ -286,6 +291,12 @@ def _summary(result: BuildResult, paths: list[Path]) -> None:
     flagged = result.flagged
     if flagged:
         typer.echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
+    if result.left_out:
+        typer.echo(
+            f"{len(result.left_out)} span(s) left out as probably not words: "
+            + "、".join(result.left_out)
+            + " (the warnings show their sentences; --keep-unsure exports them)"
+        )
     if result.notices:
         typer.echo(f"{len(result.notices)} warning(s):")
         for notice in result.notices[:MAX_SHOWN_WARNINGS]:

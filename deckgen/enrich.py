@@ -31,6 +31,7 @@ class Entry:
     hsk_label: str = ""
     frequency: str = ""
     sentence_pinyin: str = ""
+    gloss: str = ""  # the learner's own gloss, from a word list
 
     @property
     def pinyin(self) -> str:
@@ -58,6 +59,8 @@ class Grouper:
     def __init__(self, max_examples: int = MAX_EXAMPLES) -> None:
         self.max_examples = max_examples
         self._found: dict[tuple[str, str], _Pending] = {}
+        # Words the articles annotated, with the annotator's reading: the sentence pinyin reads them so elsewhere.
+        self.annotated: dict[str, tuple[str, ...]] = {}
 
     def add(self, occurrence: Occurrence) -> None:
         """Count one occurrence in."""
@@ -66,6 +69,8 @@ class Grouper:
         if pending is None:
             pending = self._found[key] = _Pending(occurrence.word, occurrence.syllables)
         pending.add(occurrence.example, occurrence.path, occurrence.flags, occurrence.traditional, self.max_examples)
+        if len(occurrence.word) > 1 and "unsure" not in occurrence.flags:
+            self.annotated.setdefault(occurrence.word, occurrence.spoken or occurrence.syllables)
 
     def merge(self, other: Grouper) -> None:
         """Add everything *other* collected, after what this one has."""
@@ -76,7 +81,12 @@ class Grouper:
                 continue
             for example in theirs.examples:
                 mine.add(example, "", theirs.flags, theirs.traditional, self.max_examples)
+            mine.flags |= theirs.flags
+            mine.sure = mine.sure or theirs.sure
+            mine.traditional = mine.traditional or theirs.traditional
             mine.sources.extend(s for s in theirs.sources if s not in mine.sources)
+        for word, reading in other.annotated.items():
+            self.annotated.setdefault(word, reading)
 
     def entries(self) -> list[Entry]:
         """The entries, in order of first appearance."""
@@ -86,7 +96,7 @@ class Grouper:
 class _Pending:
     """What a :class:`Grouper` knows of one word so far."""
 
-    __slots__ = ("examples", "flags", "hanzi", "sources", "syllables", "texts", "traditional")
+    __slots__ = ("examples", "flags", "hanzi", "sources", "sure", "syllables", "texts", "traditional")
 
     def __init__(self, hanzi: str, syllables: tuple[str, ...]) -> None:
         self.hanzi, self.syllables = hanzi, syllables
@@ -94,10 +104,11 @@ class _Pending:
         self.texts: set[str] = set()
         self.sources: list[str] = []
         self.flags: frozenset[str] = frozenset()
+        self.sure = False  # some occurrence was a clear word: "unsure" from another sentence does not stick
         self.traditional = ""
 
     def add(self, example: Example, source: str, flags: frozenset[str], traditional: str, limit: int) -> None:
-        if len(self.examples) < limit and example.text not in self.texts:
+        if example.text and len(self.examples) < limit and example.text not in self.texts:
             self.texts.add(example.text)
             if self.examples and example.readings:
                 # Only the first sentence gets its pinyin shown; the others need no readings.
@@ -106,12 +117,12 @@ class _Pending:
         if source and source not in self.sources:
             self.sources.append(source)
         self.flags |= flags
+        self.sure = self.sure or "unsure" not in flags
         self.traditional = self.traditional or traditional
 
     def entry(self) -> Entry:
-        return Entry(
-            self.hanzi, self.syllables, tuple(self.examples), tuple(self.sources), self.flags, self.traditional
-        )
+        flags = self.flags - {"unsure"} if self.sure else self.flags
+        return Entry(self.hanzi, self.syllables, tuple(self.examples), tuple(self.sources), flags, self.traditional)
 
 
 def group(occurrences: Iterable[Occurrence], max_examples: int = MAX_EXAMPLES) -> list[Entry]:

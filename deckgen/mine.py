@@ -8,24 +8,28 @@ pasted twice into its file) yields another occurrence; grouping in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, partial
 
 from . import segment
-from .align import check_boundaries
+from .align import check_boundaries, contradiction
 from .notices import Notice
 from .parse import Annotation, parse_line
-from .sentences import Example, example, sentence_bounds
+from .pinyin import citation
+from .sentences import Example, Layout, example, layout, sentence_bounds
 
 
 @dataclass(frozen=True)
 class Occurrence:
     """One annotated word where the article used it.
 
-    ``word``/``syllables`` are after boundary repair; ``flags`` are short
-    codes (``boundary``, ``tones``, ``toneless``, ``repaired``) that become
-    ``deckgen::…`` tags; ``traditional`` comes from a ``漢字|汉字`` annotation.
+    ``word``/``syllables`` are after boundary repair, with 一/不 in their
+    citation tones (the note's headword); ``spoken`` is the annotator's own
+    reading, which the sentence's pinyin shows.  ``flags`` are short codes
+    (``repaired``, ``new-word``, ``unsure``, ``reading``, ``tones``,
+    ``toneless``) that become ``deckgen::…`` tags; ``traditional`` comes from
+    a ``漢字|汉字`` annotation.
     """
 
     word: str
@@ -35,6 +39,7 @@ class Occurrence:
     line: int
     flags: frozenset[str] = frozenset()
     traditional: str = ""
+    spoken: tuple[str, ...] = ()
 
 
 @dataclass
@@ -56,48 +61,73 @@ def mine_lines(
 ) -> Iterator[Occurrence]:
     """Yield the occurrences of one file's lines, appending notices as found.
 
-    Each line is parsed once; jieba segments only a window of a few
-    characters around each multi-character span, each character at most once.
+    Each line is parsed and laid out once; jieba segments only a window of a
+    few characters around each span, each character at most once.
     """
     for number, text in lines:
         parsed = parse_line(text, number, path)
         notices.extend(parsed.notices)
         stats.skipped += sum(1 for n in parsed.notices if n.kind != "repeat")
         stats.annotations += len(parsed.annotations)
+        if not parsed.annotations:
+            continue
         clean = parsed.text
-        bounds = [sentence_bounds(clean, a.start, a.end) for a in parsed.annotations]
+        lay = layout(clean)
+        bounds = [sentence_bounds(lay, a.start, a.end) for a in parsed.annotations]
         windows = [
             (max(s_start, a.start - WINDOW), min(s_end, a.end + WINDOW))
             for a, (s_start, s_end) in zip(parsed.annotations, bounds, strict=True)
-            if a.end - a.start > 1
         ]
         line_tokens = cache(partial(segment.tokens_in_windows, clean, windows))
-        for annotation, bound in zip(parsed.annotations, bounds, strict=True):
-            boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
-            start, end = boundary.start, boundary.end
-            word = clean[start:end]
-            flags = set()
-            if annotation.match in _MATCH_FLAGS:
-                flag = _MATCH_FLAGS[annotation.match]
-                flags.add(flag)
-                what = "has no tone marks" if flag == "toneless" else "matches no dictionary reading"
-                notices.append(Notice(path, number, flag, f"{word}({annotation.raw[1:-1]}) {what}; flagged"))
-            if boundary.status == "repaired":
-                flags.add("repaired")
-                notices.append(Notice(path, number, "repaired", f"{word}: {boundary.reason}; repaired"))
-            elif boundary.status == "check":
-                flags.add("boundary")
-                notices.append(Notice(path, number, "boundary", f"{word}: {boundary.reason}; tagged deckgen::check"))
-            cut = example(clean, start, end, sentence=bound)  # a repair stays inside its sentence
-            yield Occurrence(
-                word,
-                boundary.syllables,
-                _with_readings(cut, start, parsed.annotations, boundary.syllables),
-                path,
-                number,
-                frozenset(flags),
-                annotation.traditional if (start, end) == (annotation.start, annotation.end) else "",
-            )
+        for annotation in parsed.annotations:
+            yield _occurrence(annotation, clean, lay, line_tokens, path, number, parsed.annotations, notices)
+
+
+def _occurrence(
+    annotation: Annotation,
+    clean: str,
+    lay: Layout,
+    line_tokens: Callable[[], list[tuple[str, int, int]]],
+    path: str,
+    number: int,
+    annotations: tuple[Annotation, ...],
+    notices: list[Notice],
+) -> Occurrence:
+    """Check one annotation's boundaries and reading, and cut its example."""
+    boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
+    start, end = boundary.start, boundary.end
+    word = clean[start:end]
+    cut = example(lay, start, end)
+    flags = set()
+    if annotation.match in _MATCH_FLAGS:
+        flag = _MATCH_FLAGS[annotation.match]
+        flags.add(flag)
+        what = "has no tone marks" if flag == "toneless" else "matches no dictionary reading"
+        notices.append(Notice(path, number, flag, f"{word}({annotation.raw[1:-1]}) {what}; flagged"))
+    if boundary.status == "repaired":
+        flags.add("repaired")
+        notices.append(Notice(path, number, "repaired", f"{word}: {boundary.reason}; repaired"))
+    elif boundary.status == "unsure":
+        flags.add("unsure")
+        notices.append(Notice(path, number, "unsure", f"{boundary.reason}; left out ({cut.text})"))
+    elif boundary.status == "new":
+        flags.add("new-word")
+        notices.append(Notice(path, number, "new-word", f"{word} is in no dictionary; kept as a new word"))
+    if end - start == 1:
+        reason = contradiction(clean, start, boundary.syllables[0], line_tokens)
+        if reason:
+            flags.add("reading")
+            notices.append(Notice(path, number, "reading", f"{reason}; tagged deckgen::check"))
+    return Occurrence(
+        word,
+        citation(word, boundary.syllables),
+        _with_readings(cut, start, annotations, boundary.syllables) if cut.text else cut,
+        path,
+        number,
+        frozenset(flags),
+        annotation.traditional if (start, end) == (annotation.start, annotation.end) else "",
+        boundary.syllables,
+    )
 
 
 def _with_readings(

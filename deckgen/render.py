@@ -38,6 +38,10 @@ FIELDS: tuple[str, ...] = (
     "CardRecall",
     "CardListening",
     "CardSentence",
+    # Added in deckgen 0.2 (README, "The note type"): the Recall front's blanked copies, and a word list's gloss.
+    "SentenceBlank",
+    "MeaningBlank",
+    "Gloss",
 )
 LEARNER_FIELDS = frozenset({"Notes"})
 # Card types: (name, front file, back file). Optional ones are switched on by a field.
@@ -157,9 +161,26 @@ def source_tag(path: str) -> str:
     return "source::" + _SAFE_TAG.sub("_", stem).strip("_")
 
 
+def blank(text: str, word: str) -> str:
+    """*text* with every character of *word* replaced by ＿, for the Recall front.
+
+    The Recall card asks for the word, so its question must not show the
+    word, nor any of its characters, anywhere: not in a second use of the
+    word in the sentence, not in a composed meaning (家 jiā: home · 门口 …).
+
+    >>> blank('在家门口就业、在家门口创业', '家门口')
+    '在＿＿＿就业、在＿＿＿创业'
+    >>> blank('(composed) 订单 dìngdān: order · 式 shì: type', '订单式')
+    '(composed) ＿＿ dìngdān: order · ＿ shì: type'
+    """
+    chars = set(word)
+    return "".join("＿" if ch in chars else ch for ch in text)
+
+
 def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNote:
     """The note for *entry*: escaped field values in FIELDS order, and tags."""
     first = entry.examples[0] if entry.examples else None
+    hidden = entry.hanzi + entry.traditional + entry.simplified  # no script of the answer on the Recall front
     more = entry.examples[1 : 1 + MAX_MORE_SENTENCES]
     values = {
         "Hanzi": escape(entry.hanzi),
@@ -178,6 +199,9 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
         "PinyinColor": pinyin_html(entry.syllables),
         "Notes": "",
         "TTS": "y" if options.tts else "",
+        "SentenceBlank": escape(blank(first.text, hidden)) if first else "",
+        "MeaningBlank": escape(blank(entry.meaning or entry.gloss, hidden)),
+        "Gloss": escape(entry.gloss),
     }
     for card, switch in CARD_SWITCHES.items():
         values[switch] = "y" if card in options.cards else ""
@@ -185,6 +209,6 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
     tags.update(entry.hsk_tags)
     for flag in entry.flags:
         tags.add(f"deckgen::{flag}")
-        if flag != "repaired":
+        if flag not in ("repaired", "new-word"):
             tags.add("deckgen::check")
     return RenderedNote(entry.hanzi, entry.pinyin, tuple(values[name] for name in FIELDS), tuple(sorted(tags)))

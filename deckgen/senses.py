@@ -178,7 +178,9 @@ def _choose_traditional(word: str, rows: list[_Row], traditional: str) -> list[_
     forms = {row.traditional for row in rows}
     if len(forms) < 2:
         return rows
-    target = traditional or (word if word in forms else traditional_of(word))
+    target = traditional or traditional_of(word)
+    if target not in forms and word in forms:
+        target = word  # an article in traditional characters
     chosen = [row for row in rows if row.traditional == target]
     return chosen or rows
 

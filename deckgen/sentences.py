@@ -281,18 +281,3 @@ def example(lay: Layout, start: int, end: int, limit: int = MAX_CHARS) -> Exampl
     before = text[lo:start].lstrip(_TRIM)
     after = text[end:hi].rstrip(_TRIM)
     return Example(before, text[start:end], after)
-
-
-def blanked(example: Example) -> str:
-    """The sentence with every occurrence of the word replaced by ＿, one per character.
-
-    The Recall card asks for the word, so its sentence must not show it,
-    not even where the sentence uses it twice.
-
-    >>> blanked(Example('在', '家门口', '就业、在家门口创业'))
-    '在＿＿＿就业、在＿＿＿创业'
-    """
-    if not example.word:
-        return example.text
-    gap = "＿" * len(example.word)
-    return example.before.replace(example.word, gap) + gap + example.after.replace(example.word, gap)
