@@ -55,8 +55,19 @@ def char_readings(ch: str) -> tuple[str, ...]:
     """
     from pypinyin.pinyin_dict import pinyin_dict
 
+    from .dictionary import _rows
+
     readings = pinyin_dict.get(ord(ch))
     found = tuple(readings.split(",")) if readings else ()
+    # CC-CEDICT's neutral tones pypinyin lacks: 过 guo, as in 去过(guo).
+    neutral = tuple(
+        strip_tones(reading)
+        for row in _rows(ch)
+        if len(row.syllables) == 1 and row.syllables[0].endswith("5")
+        for reading in found
+        if strip_tones(reading) == row.syllables[0][:-1].lower().replace("u:", "ü")
+    )
+    found = tuple(dict.fromkeys((*found, *neutral)))
     return (*found, "r") if ch == "儿" else found  # erhua: 玩儿 wánr
 
 
@@ -338,12 +349,18 @@ def contradiction(text: str, position: int, syllable: str, tokens: Callable[[], 
     '蕃(fān) inside 吐蕃, which CC-CEDICT reads Tǔbō'
     >>> contradiction('古代的吐蕃王朝', 4, 'bō', lambda: [('吐蕃', 3, 5)])
     ''
+
+    A word that starts with a numeral or demonstrative (一行, 这些) is
+    skipped: jieba often joins 一 to a measure word that is really a noun
+    (这一行(háng) "this trade"), so it is no evidence against the reading.
     """
     from .dictionary import _rows
     from .senses import _fits, _row_syllables
 
     for word, start, end in tokens():
         if start <= position < end and len(word) > 1:
+            if word[0] in _NUMERAL or word[0] in "这那每几哪第":
+                return ""
             rows = _rows(word)
             if not rows:
                 return ""

@@ -119,11 +119,12 @@ def _row_syllables(row: _Row) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _fits(row: _Row, word: str, wanted: tuple[str, ...]) -> bool:
+def _fits(row: _Row, word: str, wanted: tuple[str, ...], neutral: bool = True) -> bool:
     """Does *row*'s reading match *wanted* syllable by syllable, leniently?
 
-    Letters must agree; tones must too, except that a neutral tone on either
-    side matches any tone, and 一/不 may carry their sandhi tones.
+    Letters must agree; tones must too, except that 一/不 may carry their
+    sandhi tones and, with *neutral*, a neutral tone on either side matches
+    any tone.
     """
     have = tuple(s.lower() for s in _row_syllables(row))
     if len(have) != len(wanted):
@@ -133,7 +134,7 @@ def _fits(row: _Row, word: str, wanted: tuple[str, ...]) -> bool:
             continue
         if strip_tones(mine) != strip_tones(theirs):
             return False
-        if tone_of(mine) == 5 or tone_of(theirs) == 5:
+        if neutral and (tone_of(mine) == 5 or tone_of(theirs) == 5):
             continue
         char = word[index] if len(word) == len(wanted) else ""
         if theirs not in _SANDHI.get(char, ()):
@@ -211,8 +212,9 @@ def lookup(word: str, reading: str, traditional: str = "") -> DictEntry | None:
     rows = _rows(word)
     key = _reading_key(reading)
     matches = [row for row in rows if _reading_key(" ".join(row.syllables)) == key]
-    if not matches:
-        matches = [row for row in rows if _fits(row, word, wanted)]
+    for neutral in (False, True):  # 不是 búshì is bu4 shi4 "is not" before it is bu2 shi5 "fault"
+        if not matches:
+            matches = [row for row in rows if _fits(row, word, wanted, neutral)]
     if not matches:
         if len(word) > 1 and word[-1] in "儿兒" and wanted[-1] == "r":  # 玩儿 wánr: the word without its r
             base = lookup(word[:-1], join_syllables(wanted[:-1]), traditional[:-1])

@@ -52,8 +52,10 @@ _DOTS = re.compile(r"\.{3,}")
 _BYLINE_WORDS = r"(?:来源|作者|记者|编辑|责编|责任编辑|通讯员|摄影|供图|出处|原标题|图片来源)"
 _BYLINE_IN_BRACKETS = re.compile(_BYLINE_WORDS + r"\s*[:：\s]")
 _BYLINE_LINE = re.compile(r"^[\s\u3000]*(?:本报)?" + _BYLINE_WORDS + r"[\s\u3000]*[:：\s\u3000]")
-# Exam options: "A．", "B、", "C.", "(D)" at the start of a line or after a space.
-_OPTION = re.compile(r"(?:(?<=^)|(?<=[\s\u3000]))(?:[A-DＡ-Ｄ][.．、]|[(（][A-DＡ-Ｄ][)）])[\s\u3000]*")
+# Exam options, "A．", "B、", "C.", "(D)", at the start of a line or after a space; question numbers, "3．".
+_OPTION = re.compile(
+    r"(?:(?<=^)|(?<=[\s\u3000]))(?:[A-DＡ-Ｄ][.．、]|[(（][A-DＡ-Ｄ][)）])[\s\u3000]*|^[\s\u3000]*[0-9０-９]{1,3}[.．、](?![0-9])[\s\u3000]*"
+)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .pinyin import join_syllables, strip_tones, tone_of
 from .sentences import Example
 
 # Chinese punctuation in pinyin text takes its Latin form.
-_PUNCT = dict(zip("，。！？；：、“”‘’（）《》「」—", ',.!?;:,""\'\'()<>""-', strict=True))
+_PUNCT = dict(zip("，。！？；：、“”‘’（）《》「」—", ",.!?;:,“”‘’()“”“”-", strict=True))
 _CLAUSE_END = set("，。！？；：,.!?;:")
 _PARTICLES = {"的": "de", "地": "de", "得": "de", "着": "zhe", "了": "le", "过": "guo"}
 _LONGEST_ANNOTATED = 12
@@ -104,7 +104,6 @@ def _split_annotated(run: str, annotated: Mapping[str, tuple[str, ...]]) -> list
 
 def _tokens(example: Example, annotated: Mapping[str, tuple[str, ...]]) -> list[_Token]:
     """The sentence as tokens: annotated words with their readings, jieba words with their tags, other text."""
-    from . import segment
 
     text = example.text
     known = dict(example.readings)
@@ -123,7 +122,7 @@ def _tokens(example: Example, annotated: Mapping[str, tuple[str, ...]]) -> list[
                 if reading is not None:
                     out.append((piece, "", reading))
                 else:
-                    out.extend((word, flag, None) for word, flag in segment.tagged(piece))
+                    out.extend(_tagged(piece))
             i = j
         else:
             j = i + 1
@@ -132,6 +131,22 @@ def _tokens(example: Example, annotated: Mapping[str, tuple[str, ...]]) -> list[
                     j += 1  # a run of Latin letters, digits or other signs stays one token
             out.append((text[i:j], "x", None))
             i = j
+    return out
+
+
+def _tagged(piece: str) -> list[_Token]:
+    """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form."""
+    from . import segment
+    from .dictionary import simplified_of
+
+    simple = simplified_of(piece)
+    if len(simple) != len(piece):
+        simple = piece
+    out: list[_Token] = []
+    at = 0
+    for word, flag in segment.tagged(simple):
+        out.append((piece[at : at + len(word)], flag, None))
+        at += len(word)
     return out
 
 
@@ -177,6 +192,23 @@ def _word_syllables(word: str, flag: str, before: _Token | None) -> list[str]:
     return syllables
 
 
+_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
+
+
+def _sandhi(chars: list[str], syllables: list[str | None]) -> None:
+    """一 and 不 as they are said, in place: 不要 búyào, 一口 yìkǒu, 一个 yígè; never in numbers (第一, 十一, 一月)."""
+    for i, (char, syllable) in enumerate(zip(chars, syllables, strict=True)):
+        if (char, syllable) not in (("一", "yī"), ("不", "bù")) or i + 1 >= len(chars) or syllables[i + 1] is None:
+            continue
+        if char == "一" and (chars[i + 1] in _NUMERALS or chars[i + 1] == "月" or (i and chars[i - 1] in _NUMERALS)):
+            continue
+        tone = tone_of(syllables[i + 1] or "")
+        if char == "不":
+            syllables[i] = "bú" if tone == 4 else "bù"
+        elif tone in (1, 2, 3, 4):
+            syllables[i] = "yí" if tone == 4 else "yì"
+
+
 def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] | None = None) -> str:
     """Tone-marked pinyin of an example sentence, word by word.
 
@@ -186,25 +218,49 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
     'wǒmen 2021 nián de guānjiàn, hǎo!'
     >>> sentence_pinyin(Example('', '他', '还没有把书还给我，慢慢地走过来。'))
     'tā hái méiyǒu bǎ shū huángěi wǒ, mànmàn de zǒu guòlái.'
+    >>> sentence_pinyin(Example('', '她', '说：“不要一口吃完。”'))
+    'tā shuō: “búyào yìkǒu chī wán.”'
     """
     tokens = _tokens(example, annotated or {})
-    words: list[str] = []
+    # One entry per token: its syllables (None for punctuation and other text) and whether the annotator gave them.
+    readings: list[tuple[list[str] | None, bool]] = []
     yi_open = False
     for index, (word, flag, reading) in enumerate(tokens):
         before = tokens[index - 1] if index else None
         after = tokens[index + 1] if index + 1 < len(tokens) else None
         if reading is not None:
-            words.append(join_syllables(reading))
+            readings.append((list(reading), True))
         elif flag == "x" and not is_hanzi(word[:1]):
-            words.append(_PUNCT.get(word, word))
+            readings.append((None, False))
         else:
             single = _single(word, before, after, yi_open) if len(word) == 1 else None
-            words.append(single or join_syllables(_word_syllables(word, flag, before)))
+            readings.append(([single] if single else _word_syllables(word, flag, before), False))
         if word == "以":
             yi_open = True
         elif word == "为" or word in _CLAUSE_END:
             yi_open = False
+    chars: list[str] = []
+    flat: list[str | None] = []
+    for (word, _, _), (syllables, _) in zip(tokens, readings, strict=True):
+        if syllables is None or len(syllables) != len(word):
+            chars.append("")
+            flat.append(None)
+        else:
+            chars.extend(word)
+            flat.extend(syllables)
+    spoken = list(flat)
+    _sandhi(chars, spoken)
+    words: list[str] = []
+    at = 0
+    for (word, _, _), (syllables, given) in zip(tokens, readings, strict=True):
+        if syllables is None or len(syllables) != len(word):
+            words.append(_PUNCT.get(word, word) if syllables is None else join_syllables(syllables))
+            at += 1
+            continue
+        said = syllables if given else [s or "" for s in spoken[at : at + len(word)]]
+        words.append(join_syllables(said))
+        at += len(word)
     spaced = " ".join(words)
-    spaced = re.sub(r"\s+([,.!?;:)\]])", r"\1", spaced)
-    spaced = re.sub(r"([(\[])\s+", r"\1", spaced)
+    spaced = re.sub(r"\s+([,.!?;:)\]”’])", r"\1", spaced)
+    spaced = re.sub(r"([(\[“‘])\s+", r"\1", spaced)
     return re.sub(r"\s+", " ", spaced).strip()

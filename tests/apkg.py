@@ -36,3 +36,19 @@ def context(sentence_html: str, width: int = 4) -> str:
         return ""
     before, word, after = m.groups()
     return before[-width:] + "[" + word + "]" + after[:width]
+
+
+_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "【": "】", "[": "]"}
+
+
+def balanced(text: str) -> bool:
+    """True when every quotation mark and bracket in *text* is closed, in order (ASCII " counted in pairs)."""
+    stack: list[str] = []
+    closers = {close: open_ for open_, close in _PAIRS.items()}
+    for ch in text:
+        if ch in _PAIRS:
+            stack.append(ch)
+        elif ch in closers:
+            if not stack or stack.pop() != closers[ch]:
+                return False
+    return not stack and text.count('"') % 2 == 0

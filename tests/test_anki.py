@@ -26,7 +26,7 @@ def test_import_notes_cards_and_rendering(tmp_path: Path) -> None:
     with anki_collection(tmp_path / "c.anki2") as col:
         import_apkg(col, apkg)
         notes = notes_by_hanzi(col)
-        assert len(notes) == 22  # every distinct annotated word once, although the article is there twice
+        assert len(notes) == 21  # every distinct annotated word once, although the article is there twice
         assert "档案|dàng'àn" in notes and "率|lǜ" in notes and "人次|réncì" in notes
         model = col.models.by_name(MODEL_NAME)
         assert model["id"] == MODEL_ID
@@ -52,7 +52,9 @@ def test_flagged_notes_are_tagged(tmp_path: Path) -> None:
     with anki_collection(tmp_path / "c.anki2") as col:
         import_apkg(col, apkg)
         checked = {col.get_note(n)["Hanzi"] for n in col.find_notes("tag:deckgen::check")}
-        assert checked == {"之光", "借还"}
+        assert checked == set()
+        new = {col.get_note(n)["Hanzi"] for n in col.find_notes("tag:deckgen::new-word")}
+        assert new == {"借还"}
         repaired = {col.get_note(n)["Hanzi"] for n in col.find_notes("tag:deckgen::repaired")}
         assert repaired == {"人次"}
 
@@ -89,7 +91,7 @@ def test_optional_cards_and_no_tts(tmp_path: Path) -> None:
     apkg = make_deck(tmp_path, cards=("recognition", "recall", "listening", "sentence"), tts=False)
     with anki_collection(tmp_path / "c.anki2") as col:
         import_apkg(col, apkg)
-        assert col.card_count() == 22 * 4
+        assert col.card_count() == 21 * 4
         for cid in col.find_cards(""):
             card = col.get_card(cid)
             assert "[anki:tts" not in card.question() + card.answer()
@@ -101,7 +103,70 @@ def test_tts_renders_as_av_tag(tmp_path: Path) -> None:
     with anki_collection(tmp_path / "c.anki2") as col:
         import_apkg(col, apkg)
         listening = [col.get_card(c) for c in col.find_cards("card:Listening")]
-        assert len(listening) == 22
+        assert len(listening) == 21
         assert all(c.question_av_tags() and c.question_av_tags()[0].lang == "zh_CN" for c in listening)
         recognition = col.get_card(col.find_cards("card:Recognition")[0])
         assert any(tag.lang == "zh_CN" for tag in recognition.answer_av_tags())
+
+
+# The note type of deckgen 0.1, before SentenceBlank, MeaningBlank and Gloss were added (README, "The note type").
+OLD_FIELDS = FIELDS[: FIELDS.index("SentenceBlank")]
+OLD_RECALL_FRONT = """{{#CardRecall}}
+<div class="card-kind">Recall</div>
+{{#Meaning}}<div class="meaning">{{Meaning}}</div>{{/Meaning}}
+{{^Meaning}}<div class="pinyin">{{Pinyin}}</div>{{/Meaning}}
+{{#Sentence}}<div class="sentence blank">{{Sentence}}</div>{{/Sentence}}
+<div class="prompt">Write the word in hanzi</div>
+<span class="switch">{{CardRecall}}</span>
+{{/CardRecall}}"""
+
+
+def _old_deck(tmp_path: Path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
+    """A deck as deckgen 0.1 wrote it: 19 fields, the Recall front showing the CSS-hidden Sentence."""
+    from dataclasses import replace
+
+    from deckgen import package, render
+
+    result = build([EXAMPLE], BuildOptions())
+    old_templates = tuple(
+        {**t, "qfmt": OLD_RECALL_FRONT} if t["name"] == "Recall" else t for t in render.templates()
+    )
+    result.notes[:] = [replace(n, fields=n.fields[: len(OLD_FIELDS)]) for n in result.notes]
+    with monkeypatch.context() as patch:
+        patch.setattr(package, "FIELDS", OLD_FIELDS)
+        patch.setattr(package, "templates", lambda: old_templates)
+        return package.write_apkg(result.notes, tmp_path / "old.apkg", "Chinese reading", "", 1_700_000_000)
+
+
+def test_new_fields_reach_old_notes_with_merge_note_types(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A learner who imported deckgen 0.1's deck imports 0.2's with "Merge note types": one note type, the
+    new fields filled in, review history kept, no duplicate notes."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    old = _old_deck(tmp_path, monkeypatch)
+    with anki_collection(tmp_path / "c.anki2") as col:
+        import_apkg(col, old)
+        assert [f["name"] for f in col.models.by_name(MODEL_NAME)["flds"]] == list(OLD_FIELDS)
+        n_notes = col.note_count()
+        col.decks.select(col.decks.id("Chinese reading"))
+        card = col.sched.getCard()
+        states = col._backend.get_scheduling_states(card.id)
+        col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=3))
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+        new = make_deck(tmp_path, "new.apkg")
+        col.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=str(new),
+                options=ImportAnkiPackageOptions(with_scheduling=True, merge_notetypes=True),
+            )
+        )
+        col.models._clear_cache()
+        names = [m.name for m in col.models.all_names_and_ids()]
+        assert names == [MODEL_NAME] or names.count(MODEL_NAME) == 1 and not any("+" in n for n in names)
+        assert [f["name"] for f in col.models.by_name(MODEL_NAME)["flds"]] == list(FIELDS)
+        assert col.note_count() == n_notes
+        assert col.db.scalar("select count() from revlog where cid=?", card.id) == 1
+        note = notes_by_hanzi(col)["率|lǜ"]
+        assert note["SentenceBlank"] == "馆长说,过去三年里借书的人越来越多,借阅＿提高了一倍,原来的阅览室已经不够用了。"
+        recall = next(c for c in note.cards() if c.template()["name"] == "Recall")
+        assert "率" not in recall.question()

@@ -41,9 +41,11 @@ def test_build_summary_and_default_output(tmp_path: Path, monkeypatch: pytest.Mo
     result = run("build", str(EXAMPLE), "--deck", "My Reading")
     assert result.exit_code == 0, result.output
     out = tmp_path / "output" / "my-reading.apkg"
-    assert out.is_file() and len(read_notes(out)) == 22
-    assert "44 annotations found, 0 skipped; 22 notes written to output/my-reading.apkg" in result.stdout
-    assert "tagged deckgen::check: 之光、借还" in result.stdout
+    assert out.is_file() and len(read_notes(out)) == 21
+    assert "44 annotations found, 0 skipped; 21 notes written to output/my-reading.apkg" in result.stdout
+    assert "deckgen::check" not in result.stdout  # 借还 is a new word, not a doubt
+    assert "1 span(s) left out as probably not words: 之光" in result.stdout
+    assert "之光 is not a word: 之 is a particle at its start, 光照 crosses its end; left out" in result.stdout
     assert f"{EXAMPLE}:7: 人次: 万 belongs to the number before it; repaired" in result.stdout
 
 

@@ -11,15 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen import dictionary
-from deckgen.dictionary import DictEntry, attribution, lookup, simplified_of, traditional_of
+from deckgen import dictionary, senses
+from deckgen.dictionary import attribution, simplified_of, traditional_of
+from deckgen.senses import DictEntry, lookup
 from deckgen.errors import DeckgenError
 
 
 def _clear_memos() -> None:
     dictionary._default_store.cache_clear()
     dictionary._rows.cache_clear()
-    dictionary.lookup.cache_clear()
+    senses.lookup.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,7 @@ POLYPHONES = [
     ("中国 capitalised is the only match", "中国", "zhōngguó", "China", None),
     ("绿 typed with v", "绿", "lv4", "green", "surname"),
     ("女儿 curly apostrophe", "女儿", "nǚ\u2019ér", "daughter", None),
-    ("了 liǎo drops the variant", "了", "liǎo", "to finish", "variant of"),
+    ("了 liǎo keeps the variant, last", "了", "liǎo", "to finish; to achieve; to understand clearly; variant of", None),
 ]
 
 
@@ -78,7 +79,6 @@ ABSENT = [
     ("普高 not in CC-CEDICT", "普高", "pǔgāo"),
     ("大思政课 not in CC-CEDICT", "大思政课", "dàsīzhèngkè"),
     ("率 with a tone no entry has", "率", "lù"),
-    ("关键 with a neutral tone it lacks", "关键", "guānjian"),
     ("地 read as a syllable it never has", "地", "tā"),
     ("empty word", "", "le"),
     ("empty reading", "了", ""),
@@ -111,11 +111,11 @@ ENTRY_FIELDS = [
     ("ü in pinyin", "率", "lǜ", "pinyin", "lǜ"),
     ("neutral tone unmarked", "了", "le", "pinyin", "le"),
     ("erhua r", "一会儿", "yíhuìr", "pinyin", "yī huì r"),
-    ("proper noun lowercased", "中国", "Zhōngguó", "pinyin", "zhōng guó"),
+    ("proper noun capitalised as in CC-CEDICT", "中国", "zhōngguó", "pinyin", "Zhōng guó"),
     ("医院 classifiers", "医院", "yīyuàn", "classifiers", ("所 suǒ", "家 jiā", "座 zuò")),
     ("地 classifier", "地", "dì", "classifiers", ("片 piàn",)),
     ("no classifier", "节点", "jiédiǎn", "classifiers", ()),
-    ("meaning is at most three senses", "更", "gèng", "meaning", "more; even more; further"),
+    ("meaning keeps every sense that fits", "更", "gèng", "meaning", "more; even more; further; still; still more"),
     ("cross-reference rendered", "的", "dī", "meaning", "a taxi; a cab (abbr. for 的士 dī shì)"),
 ]
 
@@ -169,14 +169,19 @@ def _row(traditional: str, senses: tuple[str, ...], syllables: tuple[str, ...] =
 
 SENSE_RANKING = [
     (
-        "variants and surnames dropped when meanings exist",
+        "variants and surnames go last when meanings exist",
         [_row("后", ("variant of 後|后[hou4]", "surname Hou", "queen"))],
-        ("queen",),
+        ("queen", "variant of 後/后 hòu", "surname Hou"),
     ),
     (
-        "archaic sense dropped when a modern one exists",
+        "archaic sense goes after a modern one",
         [_row("后", ("(archaic) monarch", "empress"))],
-        ("empress",),
+        ("empress", "(archaic) monarch"),
+    ),
+    (
+        "dialect, Taiwan, colloquial and slang senses go last, in dictionary order",
+        [_row("后", ("(slang) cool", "(Tw) thing", "after", "(dialect) later", "(coll.) boss", "behind"))],
+        ("after", "behind", "(slang) cool", "(Tw) thing", "(dialect) later", "(coll.) boss"),
     ),
     (
         "only pointers: kept, real before dated before pointer",
@@ -193,13 +198,13 @@ SENSE_RANKING = [
 
 @pytest.mark.parametrize(("label", "rows", "expected"), SENSE_RANKING, ids=[r[0] for r in SENSE_RANKING])
 def test_sense_ranking(label: str, rows: list[dictionary._Row], expected: tuple[str, ...]) -> None:
-    assert dictionary._senses(rows) == expected
+    assert senses._senses(rows) == expected
 
 
 def test_entry_of_only_variants_ranks_last() -> None:
     variant = _row("后", ("variant of 後|后[hou4]",))
     real = _row("后", ("empress",))
-    assert dictionary._rank("后", [variant, real], capitalised=False)[0] is real
+    assert sorted([variant, real], key=senses._minor)[0] is real
 
 
 # --- Cache behaviour on a small synthetic dictionary -------------------------

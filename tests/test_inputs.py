@@ -166,7 +166,9 @@ def test_ocr_files_give_sane_notes_and_a_report(tmp_path: Path, name: str) -> No
         "repeat",
         "tones",
         "toneless",
-        "boundary",
+        "unsure",
+        "new-word",
+        "reading",
         "repaired",
     }
     assert len(data["notes"]) == len(notes)

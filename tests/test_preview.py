@@ -56,10 +56,10 @@ def test_preview_shows_every_card_in_chromium(tmp_path: Path) -> None:
     page = write_preview(result.notes, tmp_path / "preview.html", "Preview test")
     dom = dump_dom(page, tmp_path)
     notes = dom.select("section.note")
-    assert len(notes) == len(result.notes) == 22
+    assert len(notes) == len(result.notes) == 21
     pairs = dom.select("div.pair")
-    assert len(pairs) == 22 * 4
-    assert dom.select_one("#summary").get_text() == "22 notes, 88 cards"
+    assert len(pairs) == 21 * 4
+    assert dom.select_one("#summary").get_text() == "21 notes, 84 cards"
     for pair in pairs:
         front = pair.select_one(".side.front .card")
         back = pair.select_one(".side.back .card")
