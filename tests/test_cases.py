@@ -72,7 +72,11 @@ CASES = [
     ("sandhi 一 yí is the citation yī", "一(yí)个人", [("一", "yī", "")]),
     ("sandhi 一 yì is the citation yī", "一(yì)天", [("一", "yī", "")]),
     ("sandhi 不 bú is the citation bù", "不(bú)要", [("不", "bù", "")]),
-    ("one note for both sandhi forms", "一样(yíyàng)。不一样(bùyíyàng)。一(yí)个、一(yì)天", [("一样", "yīyàng", ""), ("不一样", "bùyīyàng", ""), ("一", "yī", "")]),
+    (
+        "one note for both sandhi forms",
+        "一样(yíyàng)。不一样(bùyíyàng)。一(yí)个、一(yì)天",
+        [("一样", "yīyàng", ""), ("不一样", "bùyīyàng", ""), ("一", "yī", "")],
+    ),
     ("coinage on word boundaries", "三色研学(yánxué)旅行", [("研学", "yánxué", "new-word")]),
     ("coinage of two verbs", "设立借还(jièhuán)点", [("借还", "jièhuán", "new-word")]),
     ("rare crossing word is no evidence", "构建大思政课(dàsīzhèngkè)体系", [("大思政课", "dàsīzhèngkè", "new-word")]),

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from deckgen import dictionary, senses
 from deckgen.dictionary import attribution, simplified_of, traditional_of
-from deckgen.senses import DictEntry, lookup
 from deckgen.errors import DeckgenError
+from deckgen.senses import DictEntry, lookup
 
 
 def _clear_memos() -> None:
