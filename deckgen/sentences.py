@@ -45,6 +45,7 @@ _PAIRS = {
     "{": "}",
 }
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+_QUOTE_CLOSERS = frozenset("”’」』\"")
 _TERMINATORS = frozenset("。！？!?；;…")
 _CLAUSE_MARKS = frozenset("，,")
 _DOTS = re.compile(r"\.{3,}")
@@ -116,9 +117,9 @@ class Layout:
             j = dots.get(i, i + 1)
             while j < len(text) and (text[j] in _TERMINATORS or j in dots):
                 j = dots.get(j, j + 1)
-            while level and j < len(text) and text[j] in _CLOSERS and depth[j + 1] < level:
+            while level and j < len(text) and text[j] in _QUOTE_CLOSERS and depth[j + 1] < level:
                 level = depth[j + 1]
-                j += 1  # 好！” ends the sentence after its closing quote
+                j += 1  # 好！” ends the sentence after its closing quote (a bracket does not: 他（在家。）很好。)
             if level == 0:
                 cuts.append(j)
             i = j

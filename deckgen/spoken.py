@@ -198,9 +198,13 @@ _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
 def _sandhi(chars: list[str], syllables: list[str | None]) -> None:
     """一 and 不 as they are said, in place: 不要 búyào, 一口 yìkǒu, 一个 yígè; never in numbers (第一, 十一, 一月)."""
     for i, (char, syllable) in enumerate(zip(chars, syllables, strict=True)):
-        if (char, syllable) not in (("一", "yī"), ("不", "bù")) or i + 1 >= len(chars) or syllables[i + 1] is None:
+        if char == "一" and (
+            (i + 1 < len(chars) and (chars[i + 1] in _NUMERALS or chars[i + 1] == "月"))
+            or (i and chars[i - 1] in _NUMERALS)
+        ):
+            syllables[i] = "yī"  # a number or an ordinal, even where pypinyin's phrase table says otherwise (一月)
             continue
-        if char == "一" and (chars[i + 1] in _NUMERALS or chars[i + 1] == "月" or (i and chars[i - 1] in _NUMERALS)):
+        if (char, syllable) not in (("一", "yī"), ("不", "bù")) or i + 1 >= len(chars) or syllables[i + 1] is None:
             continue
         tone = tone_of(syllables[i + 1] or "")
         if char == "不":

@@ -348,3 +348,72 @@ def test_reading_key_is_a_projection(reading: str) -> None:
 def test_lookup_never_crashes(word: str, reading: str) -> None:
     entry = lookup(word, reading)
     assert entry is None or entry.senses or entry.classifiers
+
+
+# --- Meaning by reading: complete, ordered (README, "What a card shows") ------
+
+# (label, word, reading, traditional given by the article or "", what the meaning must start with or contain)
+MEANINGS = [
+    ("长 zhǎng reaches 'to grow'", "长", "zhǎng", "", "chief; head; elder; to grow"),
+    ("行 xíng reaches 'OK'", "行", "xíng", "", "all right; OK!"),
+    ("行 háng 'profession'", "行", "háng", "", "line of business; profession"),
+    (
+        "创 chuàng 'to create', no variant rows",
+        "创",
+        "chuàng",
+        "",
+        "to begin; to initiate; to inaugurate; to start; to create",
+    ),
+    ("奶奶 grandma first", "奶奶", "nǎinai", "", "(informal) grandma"),
+    ("erhua variant replaced by its word", "一点儿", "yīdiǎnr", "", "a bit; a little"),
+    ("neutral tone matches any tone", "红火", "hónghuo", "", "prosperous"),
+    ("从 uses 從, not the variant row", "从", "cóng", "", "from; through; via"),
+    ("traditional word", "漢字", "hànzì", "", "Chinese character"),
+]
+
+
+@pytest.mark.parametrize(("label", "word", "reading", "traditional", "wanted"), MEANINGS, ids=[m[0] for m in MEANINGS])
+def test_meaning_complete_and_ordered(label: str, word: str, reading: str, traditional: str, wanted: str) -> None:
+    entry = lookup(word, reading, traditional)
+    assert entry is not None
+    assert entry.meaning.startswith(wanted) or wanted in entry.meaning
+    assert len(entry.meaning) <= senses.MEANING_CHARS
+
+
+def test_low_value_senses_go_last() -> None:
+    entry = lookup("奶奶", "nǎinai")
+    assert entry is not None
+    assert entry.senses.index("(coll.) boobies") > entry.senses.index("(respectful) mistress of the house")
+
+
+def test_capitalisation_of_the_matching_entry() -> None:
+    assert lookup("中国", "zhōngguó").pinyin == "Zhōng guó"  # type: ignore[union-attr]
+    assert lookup("春节", "chūnjié").pinyin == "Chūn jié"  # type: ignore[union-attr]
+    assert lookup("中和", "zhōnghé").pinyin == "zhōng hé"  # type: ignore[union-attr]
+
+
+COMPOSED = [
+    ("longest sub-word first", "订单式", ("dìng", "dān", "shì"), "", "订单 dìngdān: (purchase) order · 式 shì:"),
+    (
+        "ties go to the commoner piece",
+        "家门口",
+        ("jiā", "mén", "kǒu"),
+        "",
+        "家 jiā: home; family · 门口 ménkǒu: doorway",
+    ),
+    ("the card's traditional form picks the character", "钟声", ("zhōng", "shēng"), "鐘聲", "钟 zhōng: clock"),
+    ("characters only as a last resort", "稳岗", ("wěn", "gǎng"), "", "稳 wěn: settled; steady; stable · 岗 gǎng:"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "word", "syllables", "traditional", "wanted"), COMPOSED, ids=[c[0] for c in COMPOSED]
+)
+def test_composed_meaning(label: str, word: str, syllables: tuple[str, ...], traditional: str, wanted: str) -> None:
+    meaning = senses.compose(word, syllables, traditional)
+    assert meaning.startswith("(not in CC-CEDICT; composed) ")
+    assert wanted in meaning
+
+
+def test_composed_meaning_never_uses_another_traditional_form() -> None:
+    assert "cup" not in senses.compose("钟声", ("zhōng", "shēng"), "鐘聲")

@@ -1,0 +1,58 @@
+"""Sentence pinyin as a teacher writes it under the line: one row per rule (README, "What a card shows")."""
+
+from __future__ import annotations
+
+import pytest
+
+from deckgen.sentences import Example
+from deckgen.spoken import sentence_pinyin
+
+# (label, sentence, expected pinyin); the sentence carries no annotations unless the row says so.
+RULES = [
+    ("地 particle after a reduplicated adverb", "她慢慢地走。", "tā mànmàn de zǒu."),
+    ("地 noun inside a phrase", "军地小学。", "jūn dì xiǎoxué."),
+    ("得 after a verb", "你跑得很快。", "nǐ pǎo de hěnkuài."),
+    ("得 dé as a verb", "他得了第一名。", "tā dé le dìyīmíng."),
+    ("着 after a verb", "门口挂着一口钟。", "ménkǒu guà zhe yìkǒuzhōng."),
+    ("了 after a verb", "他走了。", "tā zǒu le."),
+    ("过 after a verb", "我去过那里。", "wǒ qùguo nàli."),
+    ("过 as a verb", "过马路要小心。", "guò mǎlù yào xiǎoxīn."),
+    ("还 adverb", "他还没有来。", "tā hái méiyǒu lái."),
+    ("还 verb with an object", "我去图书馆还书。", "wǒ qù túshūguǎn huán shū."),
+    ("以…为 reads wéi", "学校以学生为中心。", "xuéxiào yǐ xuésheng wéi zhōngxīn."),
+    ("为 alone reads wèi", "为人民服务。", "wèi rénmín fúwù."),
+    ("neutral tone of CC-CEDICT: 朋友", "他是我的朋友。", "tā shì wǒ de péngyou."),
+    ("neutral tone of CC-CEDICT: 时候", "那个时候。", "nàge shíhou."),
+    ("neutral tone of CC-CEDICT: 奶奶", "奶奶来了。", "nǎinai lái le."),
+    ("不 before tone 4", "不要紧。", "búyàojǐn."),
+    ("不 before other tones", "不好。", "bùhǎo."),
+    ("一 before tone 4", "一个人。", "yígè rén."),
+    ("一 before tone 1", "一天。", "yìtiān."),
+    ("一 in numbers keeps yī", "第一，十一，一月。", "dìyī, shíyī, yīyuè."),
+    ("quotes stay attached", "他说：“好！”", "tā shuō: “hǎo!”"),
+    ("book title marks become quotes", "看《西游记》。", "kàn “xīyóujì”."),
+    ("traditional text is segmented as words", "學習漢字。", "xuéxí hànzì."),
+]
+
+
+@pytest.mark.parametrize(("label", "sentence", "expected"), RULES, ids=[r[0] for r in RULES])
+def test_sentence_pinyin_rule(label: str, sentence: str, expected: str) -> None:
+    assert sentence_pinyin(Example("", sentence[0], sentence[1:])) == expected
+
+
+def test_the_annotators_reading_wins() -> None:
+    example = Example("", "长", "大了。", readings=((0, ("zhǎng",)),))
+    assert sentence_pinyin(example) == "zhǎng dà le."
+
+
+def test_the_articles_annotation_elsewhere_wins() -> None:
+    """家门口 annotated once reads jiāménkǒu where the sentence uses it unannotated."""
+    example = Example("在", "家门口", "就业，在家门口创业。", readings=((1, ("jiā", "mén", "kǒu")),))
+    assert sentence_pinyin(example, {"家门口": ("jiā", "mén", "kǒu")}) == (
+        "zài jiāménkǒu jiùyè, zài jiāménkǒu chuàngyè."
+    )
+
+
+def test_spoken_sandhi_of_the_annotation_is_kept() -> None:
+    example = Example("", "一样", "高。", readings=((0, ("yí", "yàng")),))
+    assert sentence_pinyin(example) == "yíyàng gāo."
