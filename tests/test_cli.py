@@ -136,3 +136,23 @@ def test_progress_is_reported_per_file(tmp_path: Path) -> None:
     build(paths, progress=lambda path, index, count: seen.append((path.name, index, count)))
     assert seen == [(f"a{i}.txt", i, 5) for i in range(5)]
     assert run("build", *map(str, paths), "-o", str(tmp_path / "d.apkg")).exit_code == 0
+
+
+def test_unsure_spans_left_out_listed_and_kept_on_request(tmp_path: Path) -> None:
+    """之光 is not a word: not a card by default, listed with its sentence in the summary and the report."""
+    import json
+
+    report = tmp_path / "report.json"
+    out = tmp_path / "default.apkg"
+    result = run("build", str(EXAMPLE), "--no-library", "-o", str(out), "--report", str(report))
+    assert result.exit_code == 0, result.output
+    assert "之光" not in {n["Hanzi"] for n in read_notes(out)}
+    unsure = [n for n in json.loads(report.read_text(encoding="utf-8"))["notices"] if n["kind"] == "unsure"]
+    assert [n["line"] for n in unsure] == [7]  # the article pasted twice warns once
+    assert "让阅读之光照亮更多家庭" in unsure[0]["message"]
+    kept = tmp_path / "kept.apkg"
+    result = run("build", str(EXAMPLE), "--no-library", "-o", str(kept), "--keep-unsure")
+    assert result.exit_code == 0, result.output
+    note = next(n for n in read_notes(kept) if n["Hanzi"] == "之光")
+    assert {"deckgen::unsure", "deckgen::check"} <= set(note["tags"])  # type: ignore[arg-type]
+    assert "tagged deckgen::check: 之光" in result.stdout and "left out" not in result.stdout.splitlines()[1]
