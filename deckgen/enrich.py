@@ -160,8 +160,8 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
     words the article annotated to their readings, for the sentence's pinyin.
     """
     from . import segment
-    from .dictionary import simplified_of, traditional_of
     from .hsk import hsk_levels, zipf
+    from .script import simplified_of, traditional_of
     from .senses import compose, lookup
     from .spoken import sentence_pinyin
 

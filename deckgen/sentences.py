@@ -45,7 +45,7 @@ _PAIRS = {
     "{": "}",
 }
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
-_QUOTE_CLOSERS = frozenset("”’」』\"")
+_QUOTE_CLOSERS = frozenset('”’」』"')
 _TERMINATORS = frozenset("。！？!?；;…")
 _CLAUSE_MARKS = frozenset("，,")
 _DOTS = re.compile(r"\.{3,}")

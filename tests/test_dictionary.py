@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen import dictionary, senses
-from deckgen.dictionary import attribution, simplified_of, traditional_of
+from deckgen.dictionary import attribution
 from deckgen.errors import DeckgenError
+from deckgen.script import simplified_of, traditional_of
 from deckgen.senses import DictEntry, lookup
 
 
