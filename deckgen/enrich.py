@@ -161,11 +161,15 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
     """
     from . import segment
     from .hsk import hsk_levels, zipf
-    from .script import simplified_of, traditional_of
+    from .script import simplified_of, traditional_in_context, traditional_of
     from .senses import compose, lookup
     from .spoken import sentence_pinyin
 
-    found = lookup(entry.hanzi, entry.pinyin, entry.traditional)
+    traditional = entry.traditional
+    if not traditional and entry.examples:  # 干 in 干净 is 乾 "dry; clean", in 干活 幹 "to do"
+        first = entry.examples[0]
+        traditional = traditional_in_context(first.before, first.word, first.after)
+    found = lookup(entry.hanzi, entry.pinyin, traditional)
     syllables = entry.syllables
     if found:
         meaning = found.meaning
@@ -174,7 +178,7 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
         syllables = _capitalised(syllables, found.pinyin)
     else:
         simplified = simplified_of(entry.hanzi)
-        traditional = entry.traditional or traditional_of(simplified)
+        traditional = traditional or traditional_of(simplified)
         meaning = compose(entry.hanzi, entry.syllables, traditional)
         classifier = ""
     if entry.traditional:

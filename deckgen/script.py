@@ -38,6 +38,26 @@ def traditional_of(simplified: str) -> str:
     return _converter("s2tw").convert(simplified) if simplified else simplified
 
 
+def traditional_in_context(before: str, word: str, after: str) -> str:
+    """The traditional form of *word* as OpenCC reads it inside its sentence, or "".
+
+    A simplified character can stand for several traditional ones, and only
+    the context tells which: 干 is 乾 in 干净 "clean" but 幹 in 干活 "to work",
+    后 is 後 in 然后 but 后 in 皇后.  Converting the whole sentence lets
+    OpenCC's phrase tables decide.
+
+    >>> traditional_in_context('收拾得很', '干', '净'), traditional_in_context('我们一起', '干', '活')
+    ('乾', '幹')
+    """
+    sentence = before + word + after
+    if not word or not sentence:
+        return ""
+    converted = traditional_of(sentence)
+    if len(converted) != len(sentence):
+        return ""
+    return converted[len(before) : len(before) + len(word)]
+
+
 def simplified_of(text: str) -> str:
     """Simplified characters for *text*, so traditional input finds its entries.
 
