@@ -156,3 +156,17 @@ def test_unsure_spans_left_out_listed_and_kept_on_request(tmp_path: Path) -> Non
     note = next(n for n in read_notes(kept) if n["Hanzi"] == "之光")
     assert {"deckgen::unsure", "deckgen::check"} <= set(note["tags"])  # type: ignore[arg-type]
     assert "tagged deckgen::check: 之光" in result.stdout and "left out" not in result.stdout.splitlines()[1]
+
+
+def test_smoke_a_real_process_builds_a_deck(tmp_path: Path) -> None:
+    """The one build in a real interpreter: entry point, exit code and streams as a user sees them."""
+    out = tmp_path / "smoke.apkg"
+    proc = subprocess.run(
+        [sys.executable, "-m", "deckgen", "build", str(EXAMPLE), "--no-library", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "21 notes written to" in proc.stdout and proc.stderr == ""
+    assert len(read_notes(out)) == 21
