@@ -274,11 +274,13 @@ def _date(stamp: float) -> str:
 
 def _summary(result: BuildResult, paths: list[Path]) -> None:
     files = len(result.files) - len(result.failed)
-    where = ", ".join(map(str, paths)) if paths else "nothing written"
-    typer.echo(
-        f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; "
-        f"{len(result.notes)} notes written to {where}"
-    )
+    if paths:
+        outcome = f"{len(result.notes)} notes written to {', '.join(map(str, paths))}"
+    elif result.known:
+        outcome = "nothing new: no file written"  # an older deck at the target stays as it was
+    else:
+        outcome = "no words left to export: no file written"
+    typer.echo(f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; {outcome}")
     if result.library is not None or result.filtered:
         filtered = sum(result.filtered.values())
         reasons = ", ".join(f"{n} {why}" for why, n in result.filtered.most_common())

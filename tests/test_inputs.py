@@ -244,7 +244,7 @@ def test_directory_and_bad_file_among_good_ones(tmp_path: Path) -> None:
     (folder / "picture.png").write_bytes(b"\x89PNG")
     proc = deckgen("build", str(folder), "-o", str(tmp_path / "d.apkg"))
     assert proc.returncode == 1  # something was skipped
-    assert f"{folder / 'empty.txt'}:0: {folder / 'empty.txt'}: the file is empty" in proc.stdout
+    assert f"  {folder / 'empty.txt'}: the file is empty\n" in proc.stdout
     assert [n["Hanzi"] for n in read_notes(tmp_path / "d.apkg")] == ["关键", "认真", "汉字"]
 
 
