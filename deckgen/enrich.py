@@ -33,6 +33,7 @@ class Entry:
     hsk_label: str = ""
     frequency: str = ""
     sentence_pinyin: str = ""
+    gloss: str = ""  # the learner's own meaning (word lists, ``沙发 (shāfā, sofa)``), for the Gloss field
 
     @property
     def pinyin(self) -> str:
@@ -68,6 +69,7 @@ class Grouper:
         if pending is None:
             pending = self._found[key] = _Pending(occurrence.word, occurrence.syllables)
         pending.add(occurrence.example, occurrence.path, occurrence.flags, occurrence.traditional, self.max_examples)
+        pending.add_gloss(occurrence.gloss)
 
     def merge(self, other: Grouper) -> None:
         """Add everything *other* collected, after what this one has."""
@@ -78,6 +80,7 @@ class Grouper:
                 continue
             for example in theirs.examples:
                 mine.add(example, "", theirs.flags, theirs.traditional, self.max_examples)
+            mine.add_gloss(theirs.gloss)
             mine.sources.extend(s for s in theirs.sources if s not in mine.sources)
 
     def entries(self) -> list[Entry]:
@@ -88,7 +91,7 @@ class Grouper:
 class _Pending:
     """What a :class:`Grouper` knows of one word so far."""
 
-    __slots__ = ("examples", "flags", "hanzi", "sources", "syllables", "texts", "traditional")
+    __slots__ = ("examples", "flags", "gloss", "hanzi", "sources", "syllables", "texts", "traditional")
 
     def __init__(self, hanzi: str, syllables: tuple[str, ...]) -> None:
         self.hanzi, self.syllables = hanzi, syllables
@@ -97,9 +100,10 @@ class _Pending:
         self.sources: list[str] = []
         self.flags: frozenset[str] = frozenset()
         self.traditional = ""
+        self.gloss = ""
 
-    def add(self, example: Example, source: str, flags: frozenset[str], traditional: str, limit: int) -> None:
-        if len(self.examples) < limit and example.text not in self.texts:
+    def add(self, example: Example | None, source: str, flags: frozenset[str], traditional: str, limit: int) -> None:
+        if example is not None and len(self.examples) < limit and example.text not in self.texts:
             self.texts.add(example.text)
             if self.examples and example.readings:
                 # Only the first sentence gets its pinyin shown; the others need no readings.
@@ -110,10 +114,16 @@ class _Pending:
         self.flags |= flags
         self.traditional = self.traditional or traditional
 
+    def add_gloss(self, gloss: str) -> None:
+        """Keep each distinct gloss the learner gave, in order: ``goodbye; see you``."""
+        if gloss and gloss not in self.gloss.split("; "):
+            self.gloss = f"{self.gloss}; {gloss}" if self.gloss else gloss
+
     def entry(self) -> Entry:
         return Entry(
-            self.hanzi, self.syllables, tuple(self.examples), tuple(self.sources), self.flags, self.traditional
-        )
+            self.hanzi, self.syllables, tuple(self.examples), tuple(self.sources), self.flags, self.traditional,
+            gloss=self.gloss,
+        )  # fmt: skip
 
 
 def group(occurrences: Iterable[Occurrence], max_examples: int = MAX_EXAMPLES) -> list[Entry]:

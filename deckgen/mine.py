@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from functools import cache, partial
 
 from . import segment
-from .align import check_boundaries
+from .align import Boundary, check_boundaries
 from .notices import Notice
-from .parse import Annotation, parse_line
+from .parse import Annotation, ParsedLine, parse_line
 from .sentences import Example, example, sentence_bounds
 
 
@@ -26,15 +26,18 @@ class Occurrence:
     ``word``/``syllables`` are after boundary repair; ``flags`` are short
     codes (``boundary``, ``tones``, ``toneless``, ``repaired``) that become
     ``deckgen::…`` tags; ``traditional`` comes from a ``漢字|汉字`` annotation.
+    ``example`` is None for a word list's entry, which is no sentence;
+    ``gloss`` is the learner's own meaning when the input gave one.
     """
 
     word: str
     syllables: tuple[str, ...]
-    example: Example
+    example: Example | None
     path: str
     line: int
     flags: frozenset[str] = frozenset()
     traditional: str = ""
+    gloss: str = ""
 
 
 @dataclass
@@ -59,8 +62,19 @@ def mine_lines(
     Each line is parsed once; jieba segments only a window of a few
     characters around each multi-character span, each character at most once.
     """
-    for number, text in lines:
-        parsed = parse_line(text, number, path)
+    return mine_parsed((parse_line(text, number, path) for number, text in lines), path, notices, stats)
+
+
+def mine_parsed(
+    lines: Iterable[ParsedLine], path: str, notices: list[Notice], stats: MineStats
+) -> Iterator[Occurrence]:
+    """Yield the occurrences of lines already parsed (by :func:`parse_line` or a reader of :mod:`deckgen.readers`).
+
+    A word list's line (``listed``) is taken as the learner wrote it: no
+    boundary check, and no example sentence.
+    """
+    for parsed in lines:
+        number = parsed.line
         notices.extend(parsed.notices)
         stats.skipped += sum(1 for n in parsed.notices if n.kind != "repeat")
         stats.annotations += len(parsed.annotations)
@@ -73,7 +87,10 @@ def mine_lines(
         ]
         line_tokens = cache(partial(segment.tokens_in_windows, clean, windows))
         for annotation, bound in zip(parsed.annotations, bounds, strict=True):
-            boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
+            if parsed.listed:  # the learner chose the word: no boundary to check
+                boundary = Boundary(annotation.start, annotation.end, annotation.syllables, "ok")
+            else:
+                boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
             start, end = boundary.start, boundary.end
             word = clean[start:end]
             flags = set()
@@ -92,11 +109,12 @@ def mine_lines(
             yield Occurrence(
                 word,
                 boundary.syllables,
-                _with_readings(cut, start, parsed.annotations, boundary.syllables),
+                None if parsed.listed else _with_readings(cut, start, parsed.annotations, boundary.syllables),
                 path,
                 number,
                 frozenset(flags),
                 annotation.traditional if (start, end) == (annotation.start, annotation.end) else "",
+                annotation.gloss,
             )
 
 

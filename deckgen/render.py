@@ -177,6 +177,7 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
         "HanziColor": hanzi_html(entry.hanzi, entry.syllables),
         "PinyinColor": pinyin_html(entry.syllables),
         "Notes": "",
+        "Gloss": escape(entry.gloss),  # used once FIELDS lists "Gloss" (issue 9); ignored until then
         "TTS": "y" if options.tts else "",
     }
     for card, switch in CARD_SWITCHES.items():
