@@ -178,8 +178,13 @@ class Boundary:
 
 
 def is_known_word(word: str) -> bool:
-    """A single character, or a word jieba's dictionary knows."""
-    return len(word) == 1 or segment.word_count(word) > 0
+    """A single character, or a word jieba's dictionary knows (in simplified form: 關心 is 关心)."""
+    if len(word) == 1 or segment.word_count(word) > 0:
+        return True
+    from .dictionary import simplified_of
+
+    simplified = simplified_of(word)
+    return simplified != word and segment.word_count(simplified) > 0
 
 
 def check_boundaries(

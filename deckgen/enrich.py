@@ -116,8 +116,9 @@ class _Pending:
 
     def add_gloss(self, gloss: str) -> None:
         """Keep each distinct gloss the learner gave, in order: ``goodbye; see you``."""
-        if gloss and gloss not in self.gloss.split("; "):
-            self.gloss = f"{self.gloss}; {gloss}" if self.gloss else gloss
+        parts = self.gloss.split("; ") if self.gloss else []
+        parts.extend(part for part in dict.fromkeys(gloss.split("; ")) if part and part not in parts)
+        self.gloss = "; ".join(parts)
 
     def entry(self) -> Entry:
         return Entry(

@@ -122,17 +122,21 @@ def _with(annotation: Annotation, **changes: object) -> Annotation:
 def segment_known(base: str, syllables: Sequence[str], gloss: str = "") -> list[Piece]:
     """Split a fully annotated run of hanzi into dictionary words, each with the text's own syllables.
 
-    The text's readings are kept: jieba only says where words begin.
+    The text's readings are kept: jieba only says where words begin.  Text
+    in traditional characters is cut where its simplified form would be, as
+    jieba's dictionary is simplified.
 
     >>> [(p.base, p.syllables) for p in segment_known('我们喜欢', ['wǒ', 'men', 'xǐ', 'huan'])]
     [('我们', ('wǒ', 'men')), ('喜欢', ('xǐ', 'huan'))]
+    >>> [p.base for p in segment_known('關心', ['guān', 'xīn'])]
+    ['關心']
     """
     from .. import segment
+    from ..dictionary import simplified_of
 
-    pieces: list[Piece] = []
-    for word, start, end in segment.tokens(base):
-        pieces.append(Known(word, tuple(syllables[start:end]), gloss))
-    return pieces
+    simplified = simplified_of(base)
+    cut_by = simplified if len(simplified) == len(base) else base
+    return [Known(base[start:end], tuple(syllables[start:end]), gloss) for _, start, end in segment.tokens(cut_by)]
 
 
 def annotate_run(text: str, syllables: Sequence[str], groups: Sequence[int] | None = None) -> list[Piece] | None:

@@ -34,6 +34,19 @@ def looks_like_subtitles(path: Path, head: bytes) -> bool:
     return start.startswith((b"WEBVTT", b"[Script Info]")) or bool(_SRT_START.match(start))
 
 
+def _format_of(path: Path, text: str) -> str | None:
+    """pysubs2's format name, from the suffix or the first line; None lets pysubs2 guess."""
+    by_suffix = {".srt": "srt", ".ass": "ass", ".ssa": "ssa", ".vtt": "vtt"}.get(path.suffix.lower())
+    if by_suffix:
+        return by_suffix
+    start = text.lstrip()
+    if start.startswith("WEBVTT"):
+        return "vtt"
+    if start.startswith("[Script Info]"):
+        return "ass"
+    return "srt" if _SRT_START.match(start.encode("utf-8")) else None
+
+
 def read(path: Path, encoding: str | None) -> Iterator[ParsedLine]:
     """The cues of *path*, each as one parsed line."""
     import pysubs2
@@ -48,7 +61,7 @@ def read(path: Path, encoding: str | None) -> Iterator[ParsedLine]:
     except (UnicodeError, LookupError) as error:
         raise InputError(f"{path_label(path)}: cannot be decoded as {codec} (try --encoding)") from error
     try:
-        subs = pysubs2.SSAFile.from_string(text)
+        subs = pysubs2.SSAFile.from_string(text, format_=_format_of(path, text))
     except Exception as error:  # pysubs2 raises its own errors and plain ValueErrors for bad files
         reason = " ".join(str(error).split()) or type(error).__name__
         raise InputError(f"{path_label(path)}: cannot read the subtitles ({reason})") from error
