@@ -8,17 +8,21 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deckgen import render
 from deckgen.build import BuildOptions, build, write
 from deckgen.enrich import Entry
-from deckgen.errors import InputError, NoAnnotationsError
+from deckgen.errors import DeckgenError, InputError, NoAnnotationsError
 from deckgen.library import Library
 from deckgen.readers import FORMATS, read
+from deckgen.readers.common import ZHUYIN
 from deckgen.select import Filters
 
 from .test_inputs import assert_sane
@@ -488,3 +492,32 @@ def test_unmatched_pinyin_line_is_reported_not_guessed(tmp_path: Path) -> None:
     assert [(x.line, x.kind) for x in result.notices] == [(4, "unaligned")]
     assert "5 syllables for 4 hanzi" in result.notices[0].message
 
+
+
+# --- never crash, only sane notes -------------------------------------------------------------------------
+
+_PIECES = [
+    *"关键数据库床灯關心的了我，。！\n\t|-/[]()（）【】 ",
+    *("<ruby>", "</ruby>", "<rt>", "</rt>", "<rb>", "</rb>", "<rp>", "ㄍㄨㄢ", "˙ㄉㄜ", "ˊ", "ㄦ", "**", "“", "”"),
+    *("guān", "jiàn", "shù", "ju4", "kù", "chuáng", "de", "Wǒ", "nǐ hǎo", " - ", " or ", ", sofa", "//", " /x/"),
+    *("1\n00:00:01,000 --> 00:00:02,000\n", "WEBVTT\n\n", "| Pinyin |", "<table><tr><td>"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), st.sampled_from([None, *FORMATS[:-1]]))
+def test_any_text_in_any_convention_gives_only_sane_notes(text: str, input_format: str | None) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notes.txt"
+        path.write_text(text, encoding="utf-8")
+        try:
+            result = build([path], BuildOptions(input_format=input_format))
+        except DeckgenError as exc:
+            assert "\n" not in str(exc) and str(path) in str(exc)
+            return
+        for note in result.notes:  # random text may hold pipes and brackets as text; never markup or bare readings
+            assert_sane(note.hanzi, note.pinyin)
+            for name, value in zip(render.FIELDS, note.fields, strict=True):
+                assert not re.search(r"</?(?:ruby|rt|rb|rp|table|tr|td)\b", value), (name, value)
+                if name in ("Hanzi", "Pinyin", "Traditional"):
+                    assert not re.search(f"[|<>{ZHUYIN}]", value), (name, value)

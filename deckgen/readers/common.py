@@ -60,11 +60,14 @@ def known_annotation(piece: Known, start: int) -> Annotation | None:
 
     >>> known_annotation(Known('数据', ('shù', 'jù')), 3)
     Annotation(start=3, end=5, syllables=('shù', 'jù'), match='exact', raw='(shù jù)', traditional='', gloss='')
-    >>> known_annotation(Known('数据', ('shù',)), 0) is None
-    True
+    >>> known_annotation(Known('数据', ('shù',)), 0) is None, known_annotation(Known('关关', ('guā', 'n')), 0) is None
+    (True, True)
     """
     if not piece.base or len(piece.base) != len(piece.syllables) or not all(map(is_hanzi, piece.base)):
         return None
+    again = parse_reading(join_syllables(piece.syllables))
+    if again is None or len(again.syllables) != len(piece.syllables):
+        return None  # the card's pinyin would not read back as one syllable per character
     marked = any(tone_of(s) != 5 for s in piece.syllables)
     alignment = align(piece.base, Reading(piece.syllables, marked))
     match = alignment.match if alignment and alignment.length == len(piece.base) and not alignment.gap else "tones"
@@ -82,6 +85,9 @@ def compose(pieces: Iterable[Piece], line: int, path: str, listed: bool = False)
     >>> parsed.text, [(parsed.text[a.start:a.end], a.syllables) for a in parsed.annotations]
     ('我爱数据和代码。', [('数据', ('shù', 'jù')), ('代码', ('dài', 'mǎ'))])
     """
+    pieces = list(pieces)
+    if len(pieces) == 1 and isinstance(pieces[0], Text) and not pieces[0].gloss and not listed:
+        return parse_line(pieces[0].text, line, path)  # plain inline text: the parser's line as it is
     text = ""
     annotations: list[Annotation] = []
     notices: list[Notice] = []
@@ -92,8 +98,10 @@ def compose(pieces: Iterable[Piece], line: int, path: str, listed: bool = False)
                 reading = " ".join(piece.syllables)
                 if not all(map(is_hanzi, piece.base)):
                     why = "is not all hanzi"
-                else:
+                elif len(piece.syllables) != len(piece.base):
                     why = f"has {len(piece.syllables)} syllable(s) for {len(piece.base)} character(s)"
+                else:
+                    why = "is not pinyin of one syllable per character"
                 notices.append(Notice(path, line, "unaligned", f"{piece.base}({reading}) {why}; skipped"))
             else:
                 annotations.append(annotation)

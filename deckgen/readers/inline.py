@@ -25,10 +25,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..align import HANZI, is_hanzi
-from ..parse import ParsedLine
+from ..parse import ParsedLine, parse_line
 from ..pinyin import parse_reading
 from ..read import SourceLine
-from .common import Known, Piece, Text, compose, zhuyin_to_pinyin
+from .common import ZHUYIN, Known, Piece, Text, compose, zhuyin_to_pinyin
 
 NAME = "inline"
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
@@ -42,6 +42,10 @@ _FULL_WIDTH_OPEN = "【［〔"
 _GLOSS_SEP = re.compile(r"\s*(?:[,，;；:：=]|\s+or\s+|\s+[-–—]\s+)\s*", re.IGNORECASE)
 _EMPHASIS_BEFORE = re.compile(r"(\*\*\*|\*\*|\*|___|__|_|`)([^*_`\s](?:[^*_`]*?[^*_`\s])?)\1(\s*)$")
 _QUOTED_BEFORE = re.compile(f"([{HANZI}])([”’」』\"'》〉]+)(\\s*)$")
+# Something a rewrite below may apply to; lines without any go to the parser as they are.
+_TRIGGER = re.compile(
+    f"[【［〔*_`”’」』\"'》〉{ZHUYIN}]|[(（\\[][^()（）\\[\\]]*(?:[,，;；:：=]|\\sor\\s|\\s[-–—]\\s)", re.IGNORECASE
+)
 # Markdown that is layout, not text.
 _MD_BLOCK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+\[[ xX]\]\s+|[-*+]\s+|\d+[.)]\s+)+")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -54,6 +58,9 @@ def read(lines: Iterable[SourceLine], path: str) -> Iterator[ParsedLine]:
     """Parse each line, with the learner-note conventions above."""
     markdown = Path(path).suffix.lower() in MARKDOWN_SUFFIXES
     for source in lines:
+        if not markdown and "<" not in source.text and not _TRIGGER.search(source.text):
+            yield parse_line(source.text, source.line, path)  # the parser's own styles only: most lines
+            continue
         for text in _cells(source.text, markdown):
             yield compose(line_pieces(_strip_markdown(text) if markdown else text, markdown), source.line, path)
 
@@ -189,6 +196,8 @@ def _text_pieces(text: str, has_markup: bool, markdown: bool) -> list[Piece]:
         return []
     if has_markup:
         text = html.unescape(_TAG.sub("", text))
+    if not _TRIGGER.search(text):
+        return [Text(text)]  # the parser's own styles only: most lines of most articles
     pieces: list[Piece] = []
     out = ""
     last = 0
