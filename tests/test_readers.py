@@ -349,6 +349,12 @@ EXAMPLES = [
         [("沙发", "shāfā", "a borrowing of sofa")],
     ),
     ("gloss after or", "a.txt", "Look, a 蜘蛛 (zhīzhū or spider)!", [("蜘蛛", "zhīzhū", "spider")]),
+    (
+        "markdown notes with a table: cells are text, pipes are not",
+        "a.md",
+        "# 笔记\n\n我们学习关键(guānjiàn)词。\n\n| 词 | 例句 |\n|---|---|\n| 节点 | 这是节点(jiédiǎn)。 |\n",
+        [("关键", "guānjiàn", ""), ("节点", "jiédiǎn", "")],
+    ),
     ("lenticular brackets", "a.txt", "我们学习【xuéxí】。", [("学习", "xuéxí", "")]),
     ("full-width square brackets", "a.txt", "我们学习［xuéxí］。", [("学习", "xuéxí", "")]),
     ("tortoise-shell brackets", "a.txt", "我们学习〔xuéxí〕。", [("学习", "xuéxí", "")]),
@@ -390,6 +396,22 @@ def test_convention_is_detected_from_content(tmp_path: Path, content: str, suffi
     path = tmp_path / f"file{suffix}"
     path.write_text(content, encoding="utf-8")
     assert read(path).reader == reader
+
+
+def test_a_folder_gives_every_kind_of_material(tmp_path: Path) -> None:
+    folder = tmp_path / "material"
+    folder.mkdir()
+    for name in ("pleco.txt", "film.srt", "film.vtt", "words.csv"):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    make_epub(DATA / "book", folder / "book.epub")
+    result = build([folder])
+    assert {Path(path).name: reader for path, reader in result.readers.items()} == {
+        "book.epub": "epub",
+        "film.srt": "subtitles",
+        "film.vtt": "subtitles",
+        "pleco.txt": "list",
+        "words.csv": "list",
+    }
 
 
 def test_input_format_overrides_detection(tmp_path: Path) -> None:
