@@ -198,7 +198,7 @@ class Boundary:
 
 
 def is_known_word(word: str) -> bool:
-    """A single character, or a word jieba's dictionary or CC-CEDICT knows (either script).
+    """A single character, or a word jieba's dictionary (also as simplified: 關心 is 关心) or CC-CEDICT knows.
 
     >>> is_known_word('關鍵'), is_known_word('研学')
     (True, False)
@@ -206,8 +206,10 @@ def is_known_word(word: str) -> bool:
     if len(word) == 1 or segment.word_count(word) > 0:
         return True
     from .dictionary import _rows
+    from .script import simplified_of
 
-    return bool(_rows(word))
+    simplified = simplified_of(word)
+    return (simplified != word and segment.word_count(simplified) > 0) or bool(_rows(word))
 
 
 # Function words under their function reading: a span that begins or ends with one

@@ -183,8 +183,9 @@ def test_nothing_new_writes_no_file_and_says_so(tmp_path: Path) -> None:
     before = target.read_bytes()
     result = run("build", str(second), "--library", library, "-o", str(target))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[:2] == [
+    assert result.stdout.splitlines()[:3] == [
         "1 file(s) read: 1 annotations found, 0 skipped; nothing new: no file written",
+        "read as: two.txt (inline)",
         "0 new words, 1 already known, 0 filtered out",
     ]
     assert target.read_bytes() == before
