@@ -30,19 +30,6 @@ from .test_inputs import assert_sane
 DATA = Path(__file__).parent / "data" / "readers"
 
 
-@pytest.fixture(autouse=True)
-def _gloss_field(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Render a Gloss field as the note type will have it (issue 9 adds it to FIELDS).
-
-    Only render sees the patch: the writers bind the real field list first, so no test here writes a deck.
-    """
-    import deckgen.formats
-    import deckgen.package  # noqa: F401
-
-    if "Gloss" not in render.FIELDS:
-        monkeypatch.setattr(render, "FIELDS", (*render.FIELDS, "Gloss"))
-
-
 def make_epub(folder: Path, target: Path) -> Path:
     """Zip an unpacked book the way EPUB wants it: ``mimetype`` first and stored."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as book:
