@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
+from typing import Literal
 
 from . import segment
 from .pinyin import Reading, parse_reading, strip_tones  # noqa: F401  (doctests)
@@ -71,6 +72,10 @@ def char_readings(ch: str) -> tuple[str, ...]:
     return (*found, "r") if ch == "儿" else found  # erhua: 玩儿 wánr
 
 
+Match = Literal["exact", "toneless", "tones", "inside"]
+Status = Literal["ok", "repaired", "new", "unsure"]
+
+
 @dataclass(frozen=True)
 class Alignment:
     """An annotation's reach: how many characters, each with its syllable.
@@ -84,7 +89,7 @@ class Alignment:
 
     length: int
     syllables: tuple[str, ...]
-    match: str
+    match: Match
     gap: int = 0  # characters between the covered span and the annotation ("inside" only)
 
 
@@ -138,7 +143,8 @@ def align(before: str, reading: Reading) -> Alignment | None:
     run = found.group()[-_MAX_SPAN:]
     compact = reading.compact
     lenient = reading.marked and len(reading.syllables) > 1
-    for loose, kind in ((False, "exact"), (True, "toneless")):
+    kinds: tuple[tuple[bool, Match], ...] = ((False, "exact"), (True, "toneless"))
+    for loose, kind in kinds:
         per_char = _match(run, compact, loose, lenient and not loose)
         if per_char:
             # An unmarked syllable that is a dictionary reading (了 le) is a neutral tone, not a missing one.
@@ -187,12 +193,12 @@ class Boundary:
     start: int
     end: int
     syllables: tuple[str, ...]
-    status: str
+    status: Status
     reason: str = ""
 
 
 def is_known_word(word: str) -> bool:
-    """A single character, or a word jieba's dictionary or CC-CEDICT knows (either script).
+    """A single character, or a word jieba's dictionary (also as simplified: 關心 is 关心) or CC-CEDICT knows.
 
     >>> is_known_word('關鍵'), is_known_word('研学')
     (True, False)
@@ -200,8 +206,10 @@ def is_known_word(word: str) -> bool:
     if len(word) == 1 or segment.word_count(word) > 0:
         return True
     from .dictionary import _rows
+    from .script import simplified_of
 
-    return bool(_rows(word))
+    simplified = simplified_of(word)
+    return (simplified != word and segment.word_count(simplified) > 0) or bool(_rows(word))
 
 
 # Function words under their function reading: a span that begins or ends with one

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
 from .errors import DeckgenError, InputError, NoAnnotationsError
-from .mine import MineStats, mine_lines
+from .mine import MineStats, mine_parsed
 from .notices import Notice
 from .pinyin import join_syllables
 from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render
@@ -29,7 +29,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .library import Library, Sighting
 
 DEFAULT_DECK = "Chinese reading"
-SUPPORTED_STYLES = "汉字(hànzì), 汉字（han4 zi4）, 汉字[hànzì], 漢字|汉字[han4 zi4], <ruby>汉字<rt>hànzì</rt></ruby>"
+SUPPORTED_STYLES = (
+    "汉字(hànzì), 汉字（han4 zi4）, 汉字[hànzì], 漢字|汉字[han4 zi4], <ruby>汉字<rt>hànzì</rt></ruby>, "
+    "word lists, CC-CEDICT lines, two-line text, subtitles, 床chuáng, zhuyin, EPUB; see --input-format"
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class BuildOptions:
     examples: int = MAX_EXAMPLES
     jobs: int = 1
     keep_unsure: bool = False  # export spans that are probably not words, tagged deckgen::check
+    input_format: str | None = None  # a reader of deckgen.readers; None: detected per file
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class BuildResult:
     library: Path | None = None
     built_at: float = 0.0
     left_out: list[str] = field(default_factory=list)  # spans that are probably not words, not exported
+    readers: dict[str, str] = field(default_factory=dict)  # file -> the reader that read it
 
     @property
     def flagged(self) -> list[RenderedNote]:
@@ -116,44 +121,57 @@ def _dedupe(notices: list[Notice]) -> list[Notice]:
 
 @dataclass
 class FileMined:
-    """What mining one file gave: its words so far, its sightings for the library, its notices."""
+    """What mining one file gave: its words so far, its sightings for the library (by article), its notices."""
 
     path: Path
     grouper: Grouper
-    sightings: list[Sighting]
+    articles: dict[str, list[Sighting]]
     notices: list[Notice]
     annotations: int = 0
     skipped: int = 0
     error: InputError | None = None
+    reader: str = ""
 
 
-def mine_file(path: Path, encoding: str | None, max_examples: int, with_sightings: bool) -> FileMined:
+def mine_file(
+    path: Path, encoding: str | None, max_examples: int, with_sightings: bool, input_format: str | None = None
+) -> FileMined:
     """Mine one file, streaming its lines; a file that cannot be used comes back with its error.
 
-    Occurrences are folded into a :class:`~deckgen.enrich.Grouper` as they
-    come, so memory grows with the number of distinct words, not with the
-    size of the file.  Sightings are kept only when a library will record them.
+    The reader is the one of the file's convention (:mod:`deckgen.readers`),
+    or *input_format*.  Occurrences are folded into a
+    :class:`~deckgen.enrich.Grouper` as they come, so memory grows with the
+    number of distinct words, not with the size of the file.  Sightings are
+    kept only when a library will record them, per article (an e-book's
+    chapters are articles); a word list's entry, which has no sentence, is
+    recorded with the word alone.
     """
     from .library import Sighting
-    from .read import read_lines
+    from .readers import read
 
     grouper = Grouper(max_examples)
-    sightings: list[Sighting] = []
+    articles: dict[str, list[Sighting]] = {}
     notices: list[Notice] = []
     stats = MineStats()
+    reader = ""
     try:
-        lines = ((source.line, source.text) for source in read_lines(path, encoding))
-        for o in mine_lines(lines, str(path), notices, stats):
-            grouper.add(o)
-            if with_sightings and "unsure" not in o.flags:
-                example = o.example
-                pinyin = join_syllables(o.syllables)
-                sightings.append(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
+        opened = read(path, encoding, input_format)
+        reader = opened.reader
+        for article in opened.articles:
+            sightings = articles.setdefault(article.source, [])
+            for o in mine_parsed(article.lines, article.source, notices, stats):
+                grouper.add(o)
+                if with_sightings and "unsure" not in o.flags:
+                    example = o.example or Example("", o.word, "")
+                    pinyin = join_syllables(o.syllables)
+                    sightings.append(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
         if stats.annotations == 0:
-            raise NoAnnotationsError(f"{path}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES})")
+            raise NoAnnotationsError(
+                f"{path}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES}; read as {reader})"
+            )
     except InputError as exc:
-        return FileMined(path, Grouper(max_examples), [], [], error=exc)
-    return FileMined(path, grouper, sightings, notices, stats.annotations, stats.skipped)
+        return FileMined(path, Grouper(max_examples), {}, [], error=exc, reader=reader)
+    return FileMined(path, grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
 
 
 def _mine_all(
@@ -163,7 +181,10 @@ def _mine_all(
     with_sightings = options.library is not None
     if options.jobs > 1 and len(files) > 1:
         with _pool(options.jobs) as pool:
-            futures = [pool.submit(mine_file, p, options.encoding, options.examples, with_sightings) for p in files]
+            futures = [
+                pool.submit(mine_file, p, options.encoding, options.examples, with_sightings, options.input_format)
+                for p in files
+            ]
             for index, (path, future) in enumerate(zip(files, futures, strict=True)):
                 if progress:
                     progress(path, index, len(files))
@@ -172,7 +193,7 @@ def _mine_all(
     for index, path in enumerate(files):
         if progress:
             progress(path, index, len(files))
-        yield mine_file(path, options.encoding, options.examples, with_sightings)
+        yield mine_file(path, options.encoding, options.examples, with_sightings, options.input_format)
 
 
 def _pool(jobs: int):  # type: ignore[no-untyped-def]
@@ -219,6 +240,7 @@ def build(
     annotations = skipped = 0
     grouper = Grouper(options.examples)
     failed: list[Path] = []
+    readers: dict[str, str] = {}
     first_error: DeckgenError | None = None
     with ExitStack() as stack:
         library = None
@@ -227,6 +249,8 @@ def build(
 
             library = stack.enter_context(Library.open(options.library))
         for mined in _mine_all(files, options, progress):
+            if mined.reader:
+                readers[str(mined.path)] = mined.reader
             if mined.error is not None:
                 failed.append(mined.path)
                 first_error = first_error or mined.error
@@ -237,7 +261,8 @@ def build(
             skipped += mined.skipped
             grouper.merge(mined.grouper)
             if library is not None:
-                library.record_article(str(mined.path), mined.sightings, built_at)
+                for source, sightings in mined.articles.items():
+                    library.record_article(source, sightings, built_at)
         if len(failed) == len(files):
             raise first_error or InputError("no input files")
         entries = grouper.entries()
@@ -282,6 +307,7 @@ def build(
         library=options.library,
         built_at=built_at,
         left_out=left_out,
+        readers=readers,
     )
 
 
@@ -294,8 +320,12 @@ def _consult_library(
     modification time (unless ``update_existing``), so importing the deck
     never overwrites a note the learner may have edited.
     """
-    sentences = {entry.key: {example.text for example in entry.examples} for entry in kept}
+    # A word list's entry has no sentence: the word alone is what the library recorded for it.
+    sentences = {entry.key: {example.text for example in entry.examples} or {entry.hanzi} for entry in kept}
     known = library.known_elsewhere(sentences)
+    listed = [entry.key for entry in kept if not entry.examples and entry.key in known]
+    if listed:  # a listed word met in articles is known only once exported: the learner asked for it
+        known -= listed_unexported(library, listed)
     chosen = kept if options.export_all else [entry for entry in kept if entry.key not in known]
     exported = library.exported_at(entry.key for entry in chosen)
     gathered = []
@@ -314,6 +344,12 @@ def _consult_library(
         gathered.append(replace(entry, examples=tuple(examples[: options.examples])))
     stamps = {} if options.update_existing else {(e.hanzi, e.pinyin): t for e in chosen if (t := exported.get(e.key))}
     return gathered, known, stamps
+
+
+def listed_unexported(library: Library, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The word-list keys the library met in other articles but never exported."""
+    exported = library.exported_at(keys)
+    return {key for key in keys if key not in exported}
 
 
 def deck_name_for(deck: str, source: Path) -> str:

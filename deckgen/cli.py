@@ -39,6 +39,15 @@ Cards = Annotated[
     str, typer.Option("--cards", help="Card types, comma-separated: recognition,recall,listening,sentence.")
 ]
 Tts = Annotated[bool, typer.Option("--tts/--no-tts", help="Anki text-to-speech on the cards.")]
+InputFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--input-format",
+        help="How the inputs are written [default: detected per file]: "
+        "inline, list, cedict, two-line, subtitles, glued, epub.",
+        show_default=False,
+    ),
+]
 LibraryPath = Annotated[
     Path | None,
     typer.Option("--library", help="Word library file [default: $DECKGEN_LIBRARY or ~/.local/share/deckgen/]."),
@@ -64,6 +73,15 @@ def main(
 def _fail(exc: DeckgenError) -> typer.Exit:
     typer.echo(f"deckgen: error: {exc}", err=True)
     return typer.Exit(exc.exit_code)
+
+
+def _check_input_format(value: str | None) -> None:
+    from .readers import FORMATS as INPUT_FORMATS
+
+    if value is not None and value not in INPUT_FORMATS:
+        raise typer.BadParameter(
+            f"unknown input format {value!r}; choose from {', '.join(INPUT_FORMATS)}", param_hint="--input-format"
+        )
 
 
 def _parse_cards(value: str) -> tuple[str, ...]:
@@ -93,6 +111,7 @@ def build(
     ] = None,
     deck: Deck = "Chinese reading",
     encoding: Encoding = None,
+    input_format: InputFormat = None,
     cards: Cards = "recognition,recall",
     tts: Tts = True,
     fmt: Annotated[
@@ -142,6 +161,7 @@ def build(
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+    _check_input_format(input_format)
     try:
         known_words = None
         if known:
@@ -160,6 +180,7 @@ def build(
             filters=filters,
             jobs=jobs,
             keep_unsure=keep_unsure,
+            input_format=input_format,
         )
         result = _run(run_build, inputs, options)
         if strict and result.notices:
@@ -219,6 +240,7 @@ def preview(
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML page to write.")] = Path("preview.html"),
     deck: Deck = "Chinese reading",
     encoding: Encoding = None,
+    input_format: InputFormat = None,
     cards: Cards = "recognition,recall",
     tts: Tts = True,
 ) -> None:
@@ -227,7 +249,8 @@ def preview(
     from .build import build as run_build
     from .preview import write_preview
 
-    options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts)
+    _check_input_format(input_format)
+    options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts, input_format=input_format)
     try:
         result = run_build(inputs, options)
         path = write_preview(result.notes, output, deck)
@@ -274,11 +297,15 @@ def _date(stamp: float) -> str:
 
 def _summary(result: BuildResult, paths: list[Path]) -> None:
     files = len(result.files) - len(result.failed)
-    where = ", ".join(map(str, paths)) if paths else "nothing written"
-    typer.echo(
-        f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; "
-        f"{len(result.notes)} notes written to {where}"
-    )
+    if paths:
+        outcome = f"{len(result.notes)} notes written to {', '.join(map(str, paths))}"
+    elif result.known:
+        outcome = "nothing new: no file written"  # an older deck at the target stays as it was
+    else:
+        outcome = "no words left to export: no file written"
+    typer.echo(f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; {outcome}")
+    if result.readers:
+        typer.echo("read as: " + ", ".join(f"{Path(path).name} ({name})" for path, name in result.readers.items()))
     if result.library is not None or result.filtered:
         filtered = sum(result.filtered.values())
         reasons = ", ".join(f"{n} {why}" for why, n in result.filtered.most_common())

@@ -21,13 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from deckgen.errors import DeckgenError
 from deckgen.pinyin import mark_tone
-
-if TYPE_CHECKING:  # pragma: no cover
-    import opencc
 
 # Bump when the cache's tables or the meaning of their contents change.
 _CACHE_FORMAT = 1
@@ -103,6 +99,8 @@ def _reading_key(reading: str) -> str:
 
 _REFERENCE = re.compile(r"(?:([^\s|\[\]/(),;:]+)\|)?([^\s|\[\]/(),;:]+)\[([^\]]+)\]")
 _BARE_PINYIN = re.compile(r"\[([A-Za-z:1-5 ·,]+)\]")
+
+
 def _render_reference(match: re.Match[str]) -> str:
     traditional, simplified, numbered = match.group(1), match.group(2), match.group(3)
     word = f"{traditional}/{simplified}" if traditional and traditional != simplified else simplified
@@ -186,12 +184,14 @@ class _Store:
 
 
 def _cache_dir() -> Path:
-    """``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else ``~/.cache/deckgen``."""
+    """``$DECKGEN_CACHE_DIR``, else the platform's user cache folder (platformdirs: ``$XDG_CACHE_HOME/deckgen``
+    or ``~/.cache/deckgen`` on Linux, ``~/Library/Caches/deckgen`` on macOS, ``%LOCALAPPDATA%`` on Windows)."""
     explicit = os.environ.get("DECKGEN_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "deckgen"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("deckgen", appauthor=False)
 
 
 @contextmanager
@@ -344,35 +344,3 @@ def _rows(word: str) -> tuple[_Row, ...]:
     if not lines:
         return ()
     return tuple(row for row in map(_parse_line, lines.split("\n")) if row is not None)
-
-
-# --- Script conversion ---------------------------------------------------------
-
-
-@cache
-def _converter(config: str) -> opencc.OpenCC:
-    try:
-        import opencc
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise DictionaryError("OpenCC is missing: install OpenCC==1.4.2") from exc
-    return opencc.OpenCC(config)
-
-
-def traditional_of(simplified: str) -> str:
-    """Traditional (Taiwan standard) characters for a word CC-CEDICT lacks.
-
-    OpenCC converts by phrase, so 头发 becomes 頭髮, not 頭發.
-
-    >>> traditional_of('稳岗'), traditional_of('头发')
-    ('穩崗', '頭髮')
-    """
-    return _converter("s2tw").convert(simplified) if simplified else simplified
-
-
-def simplified_of(text: str) -> str:
-    """Simplified characters for *text*, so traditional input finds its entries.
-
-    >>> simplified_of('關鍵')
-    '关键'
-    """
-    return _converter("t2s").convert(text) if text else text

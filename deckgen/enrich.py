@@ -31,7 +31,7 @@ class Entry:
     hsk_label: str = ""
     frequency: str = ""
     sentence_pinyin: str = ""
-    gloss: str = ""  # the learner's own gloss, from a word list
+    gloss: str = ""  # the learner's own meaning (word lists, ``沙发 (shāfā, sofa)``), for the Gloss field
 
     @property
     def pinyin(self) -> str:
@@ -71,6 +71,7 @@ class Grouper:
         pending.add(occurrence.example, occurrence.path, occurrence.flags, occurrence.traditional, self.max_examples)
         if len(occurrence.word) > 1 and "unsure" not in occurrence.flags:
             self.annotated.setdefault(occurrence.word, occurrence.spoken or occurrence.syllables)
+        pending.add_gloss(occurrence.gloss)
 
     def merge(self, other: Grouper) -> None:
         """Add everything *other* collected, after what this one has."""
@@ -84,6 +85,7 @@ class Grouper:
             mine.flags |= theirs.flags
             mine.sure = mine.sure or theirs.sure
             mine.traditional = mine.traditional or theirs.traditional
+            mine.add_gloss(theirs.gloss)
             mine.sources.extend(s for s in theirs.sources if s not in mine.sources)
         for word, reading in other.annotated.items():
             self.annotated.setdefault(word, reading)
@@ -96,7 +98,7 @@ class Grouper:
 class _Pending:
     """What a :class:`Grouper` knows of one word so far."""
 
-    __slots__ = ("examples", "flags", "hanzi", "sources", "sure", "syllables", "texts", "traditional")
+    __slots__ = ("examples", "flags", "gloss", "hanzi", "sources", "sure", "syllables", "texts", "traditional")
 
     def __init__(self, hanzi: str, syllables: tuple[str, ...]) -> None:
         self.hanzi, self.syllables = hanzi, syllables
@@ -106,9 +108,10 @@ class _Pending:
         self.flags: frozenset[str] = frozenset()
         self.sure = False  # some occurrence was a clear word: "unsure" from another sentence does not stick
         self.traditional = ""
+        self.gloss = ""
 
-    def add(self, example: Example, source: str, flags: frozenset[str], traditional: str, limit: int) -> None:
-        if example.text and len(self.examples) < limit and example.text not in self.texts:
+    def add(self, example: Example | None, source: str, flags: frozenset[str], traditional: str, limit: int) -> None:
+        if example is not None and example.text and len(self.examples) < limit and example.text not in self.texts:
             self.texts.add(example.text)
             if self.examples and example.readings:
                 # Only the first sentence gets its pinyin shown; the others need no readings.
@@ -120,9 +123,18 @@ class _Pending:
         self.sure = self.sure or "unsure" not in flags
         self.traditional = self.traditional or traditional
 
+    def add_gloss(self, gloss: str) -> None:
+        """Keep each distinct gloss the learner gave, in order: ``goodbye; see you``."""
+        parts = self.gloss.split("; ") if self.gloss else []
+        parts.extend(part for part in dict.fromkeys(gloss.split("; ")) if part and part not in parts)
+        self.gloss = "; ".join(parts)
+
     def entry(self) -> Entry:
         flags = self.flags - {"unsure"} if self.sure else self.flags
-        return Entry(self.hanzi, self.syllables, tuple(self.examples), tuple(self.sources), flags, self.traditional)
+        return Entry(
+            self.hanzi, self.syllables, tuple(self.examples), tuple(self.sources), flags, self.traditional,
+            gloss=self.gloss,
+        )  # fmt: skip
 
 
 def group(occurrences: Iterable[Occurrence], max_examples: int = MAX_EXAMPLES) -> list[Entry]:
@@ -160,12 +172,16 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
     words the article annotated to their readings, for the sentence's pinyin.
     """
     from . import segment
-    from .dictionary import simplified_of, traditional_of
     from .hsk import hsk_levels, zipf
+    from .script import simplified_of, traditional_in_context, traditional_of
     from .senses import compose, lookup
     from .spoken import sentence_pinyin
 
-    found = lookup(entry.hanzi, entry.pinyin, entry.traditional)
+    traditional = entry.traditional
+    if not traditional and entry.examples:  # 干 in 干净 is 乾 "dry; clean", in 干活 幹 "to do"
+        first = entry.examples[0]
+        traditional = traditional_in_context(first.before, first.word, first.after)
+    found = lookup(entry.hanzi, entry.pinyin, traditional)
     syllables = entry.syllables
     if found:
         meaning = found.meaning
@@ -174,7 +190,7 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
         syllables = _capitalised(syllables, found.pinyin)
     else:
         simplified = simplified_of(entry.hanzi)
-        traditional = entry.traditional or traditional_of(simplified)
+        traditional = traditional or traditional_of(simplified)
         meaning = compose(entry.hanzi, entry.syllables, traditional)
         classifier = ""
     if entry.traditional:

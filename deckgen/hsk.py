@@ -78,7 +78,7 @@ def _band_label(level: int) -> str:
 
 @cache
 def _simplified(word: str) -> str:
-    from deckgen.dictionary import simplified_of
+    from deckgen.script import simplified_of
 
     return simplified_of(word)
 

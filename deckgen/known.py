@@ -158,7 +158,7 @@ def _normalise(word: str) -> str:
     word = word.strip().strip("\ufeff")
     if not _HAS_HANZI.search(word):
         return word
-    from deckgen.dictionary import simplified_of
+    from deckgen.script import simplified_of
 
     return simplified_of(word)
 

@@ -469,7 +469,8 @@ class Library:
         rows = self._read(
             "SELECT o.before, o.word, o.after, o.source, o.seen_at, o.line, o.id, o.sentence"
             " FROM occurrences AS o JOIN words AS w ON w.id = o.word_id"
-            " WHERE w.hanzi = ? AND w.pinyin_key = ?",
+            # A word alone (a word list's entry) is no example.
+            " WHERE w.hanzi = ? AND w.pinyin_key = ? AND (o.before <> '' OR o.after <> '')",
             key,
         )
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from functools import cache, partial
 
 from . import segment
-from .align import check_boundaries, contradiction
+from .align import Boundary, check_boundaries, contradiction
 from .notices import Notice
-from .parse import Annotation, parse_line
+from .parse import Annotation, ParsedLine, parse_line
 from .pinyin import citation
 from .sentences import Example, Layout, example, layout, sentence_bounds
 
@@ -30,16 +30,19 @@ class Occurrence:
     (``repaired``, ``new-word``, ``unsure``, ``reading``, ``tones``,
     ``toneless``) that become ``deckgen::…`` tags; ``traditional`` comes from
     a ``漢字|汉字`` annotation.
+    ``example`` is None for a word list's entry, which is no sentence;
+    ``gloss`` is the learner's own meaning when the input gave one.
     """
 
     word: str
     syllables: tuple[str, ...]
-    example: Example
+    example: Example | None
     path: str
     line: int
     flags: frozenset[str] = frozenset()
     traditional: str = ""
     spoken: tuple[str, ...] = ()
+    gloss: str = ""
 
 
 @dataclass
@@ -64,8 +67,18 @@ def mine_lines(
     Each line is parsed and laid out once; jieba segments only a window of a
     few characters around each span, each character at most once.
     """
-    for number, text in lines:
-        parsed = parse_line(text, number, path)
+    return mine_parsed((parse_line(text, number, path) for number, text in lines), path, notices, stats)
+
+
+def mine_parsed(
+    lines: Iterable[ParsedLine], path: str, notices: list[Notice], stats: MineStats
+) -> Iterator[Occurrence]:
+    """Yield the occurrences of lines already parsed (by :func:`parse_line` or a reader of :mod:`deckgen.readers`).
+
+    A word list's line (``listed``) is taken as the learner wrote it: no
+    boundary check, and no example sentence.
+    """
+    for parsed in lines:
         notices.extend(parsed.notices)
         stats.skipped += sum(1 for n in parsed.notices if n.kind != "repeat")
         stats.annotations += len(parsed.annotations)
@@ -80,21 +93,27 @@ def mine_lines(
         ]
         line_tokens = cache(partial(segment.tokens_in_windows, clean, windows))
         for annotation in parsed.annotations:
-            yield _occurrence(annotation, clean, lay, line_tokens, path, number, parsed.annotations, notices)
+            yield _occurrence(annotation, parsed, lay, line_tokens, path, notices)
 
 
 def _occurrence(
     annotation: Annotation,
-    clean: str,
+    parsed: ParsedLine,
     lay: Layout,
     line_tokens: Callable[[], list[tuple[str, int, int]]],
     path: str,
-    number: int,
-    annotations: tuple[Annotation, ...],
     notices: list[Notice],
 ) -> Occurrence:
-    """Check one annotation's boundaries and reading, and cut its example."""
-    boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
+    """Check one annotation's boundaries and reading, and cut its example.
+
+    A word list's line (``parsed.listed``) is taken as the learner wrote it:
+    no boundary or contradiction check, and no example sentence.
+    """
+    clean, number = parsed.text, parsed.line
+    if parsed.listed:
+        boundary = Boundary(annotation.start, annotation.end, annotation.syllables, "ok")
+    else:
+        boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
     start, end = boundary.start, boundary.end
     word = clean[start:end]
     cut = example(lay, start, end)
@@ -113,7 +132,7 @@ def _occurrence(
     elif boundary.status == "new":
         flags.add("new-word")
         notices.append(Notice(path, number, "new-word", f"{word} is in no dictionary; kept as a new word"))
-    if end - start == 1:
+    if end - start == 1 and not parsed.listed:
         reason = contradiction(clean, start, boundary.syllables[0], line_tokens)
         if reason:
             flags.add("reading")
@@ -121,13 +140,21 @@ def _occurrence(
     return Occurrence(
         word,
         citation(word, boundary.syllables),
-        _with_readings(cut, start, annotations, boundary.syllables) if cut.text else cut,
+        _example(cut, start, parsed, boundary.syllables),
         path,
         number,
         frozenset(flags),
         annotation.traditional if (start, end) == (annotation.start, annotation.end) else "",
         boundary.syllables,
+        annotation.gloss,
     )
+
+
+def _example(cut: Example, start: int, parsed: ParsedLine, syllables: tuple[str, ...]) -> Example | None:
+    """The occurrence's example with readings; None for a word list's entry, which is no sentence."""
+    if parsed.listed:
+        return None
+    return _with_readings(cut, start, parsed.annotations, syllables) if cut.text else cut
 
 
 def _with_readings(

@@ -20,4 +20,17 @@ class Notice:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """``path:line: message``; a notice about a whole file (line 0) names the file once.
+
+        >>> print(Notice("a.txt", 3, "tones", "关键(guanjian) has no tone marks; flagged"))
+        a.txt:3: 关键(guanjian) has no tone marks; flagged
+        >>> print(Notice("a.txt", 0, "file", "a.txt: the file is empty"))
+        a.txt: the file is empty
+        >>> print(Notice("a.txt", 0, "file", "the file is empty"))
+        a.txt: the file is empty
+        """
+        if self.line > 0:
+            return f"{self.path}:{self.line}: {self.message}"
+        if self.message.startswith(f"{self.path}: "):
+            return self.message
+        return f"{self.path}: {self.message}"

@@ -39,6 +39,8 @@ class Annotation:
     per covered character, in the annotator's tones.  ``match`` says how the
     alignment was found (see :class:`deckgen.align.Alignment`).
     ``traditional`` is set when the annotator gave a ``漢字|汉字`` pair.
+    ``gloss`` is the learner's own meaning, when the input gave one
+    (``沙发 (shāfā, a borrowing of sofa)``, a word list's English column).
     """
 
     start: int
@@ -47,16 +49,22 @@ class Annotation:
     match: str
     raw: str
     traditional: str = ""
+    gloss: str = ""
 
 
 @dataclass(frozen=True)
 class ParsedLine:
-    """A line with its annotations stripped, and what was odd about it."""
+    """A line with its annotations stripped, and what was odd about it.
+
+    ``listed`` marks a line that is not a sentence but an entry of a word list
+    (``再见 zài jiàn - goodbye``): its words get no example sentence from it.
+    """
 
     line: int
     text: str
     annotations: tuple[Annotation, ...]
     notices: tuple[Notice, ...] = field(default=())
+    listed: bool = False
 
 
 def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:

@@ -18,19 +18,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-# Tone marks per vowel, tone 1..4; index 0 is the bare vowel.
-_MARKS = {
-    "a": "aāáǎà",
-    "e": "eēéěè",
-    "i": "iīíǐì",
-    "o": "oōóǒò",
-    "u": "uūúǔù",
-    "ü": "üǖǘǚǜ",
-}
-_MARKED = {marked: (base, tone) for base, row in _MARKS.items() for tone, marked in enumerate(row) if tone}
-# Syllabic nasals appear in pypinyin's dictionary (ḿ, ń, ň, ǹ); treat their marks too.
-_MARKED.update({"ḿ": ("m", 2), "ń": ("n", 2), "ň": ("n", 3), "ǹ": ("n", 4)})
-
 # Look-alikes and typing habits seen on real pages: breves for carons,
 # IPA script g and alpha, full-width letters (handled by NFKC).
 _LOOKALIKES = str.maketrans(
@@ -57,56 +44,47 @@ _LOOKALIKES = str.maketrans(
 
 _SEPARATORS = re.compile(r"[\s']+")
 _NUMBERED = re.compile(r"([a-zü]+)([1-5])")
-_LETTERS = re.compile(r"^[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜḿńňǹ1-5' ]+$")
+_LETTERS = re.compile(r"^[a-zêüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜḿńňǹếềê̄ê̌\u0300\u0301\u0304\u030c1-5' ]+$")
 
 
+@lru_cache(maxsize=1 << 14)
 def strip_tones(syllable: str) -> str:
-    """Return *syllable* without tone marks: ``'lǜ'`` → ``'lü'``.
+    """Return *syllable* (or several run together) without tone marks: ``'lǜ'`` → ``'lü'``.
 
-    >>> strip_tones('guān')
-    'guan'
+    pypinyin's own converter, so the rare syllables come out right too (m̀, ê̄).
+
+    >>> strip_tones('guān'), strip_tones('rǔxiànái'), strip_tones('m̀'), strip_tones('ê̄')
+    ('guan', 'ruxianai', 'm', 'ê')
     """
-    return "".join(_MARKED.get(ch, (ch, 0))[0] for ch in syllable)
+    from pypinyin.contrib.tone_convert import to_normal
+
+    return str(to_normal(syllable, v_to_u=True))
 
 
+@lru_cache(maxsize=1 << 14)
 def tone_of(syllable: str) -> int:
     """Return the tone number 1–4 of a marked syllable, 5 for the neutral tone.
 
-    >>> tone_of('lǜ'), tone_of('le')
-    (4, 5)
+    >>> tone_of('lǜ'), tone_of('le'), tone_of('Zhōng'), tone_of('m̀'), tone_of('ế')
+    (4, 5, 1, 4, 2)
     """
-    for ch in syllable:
-        if ch in _MARKED:
-            return _MARKED[ch][1]
-    return 5
+    from pypinyin.contrib.tone_convert import to_tone3
+
+    numbered = str(to_tone3(syllable.lower(), neutral_tone_with_five=True))
+    return int(numbered[-1]) if numbered[-1:].isdigit() else 5
 
 
 def mark_tone(toneless: str, tone: int) -> str:
-    """Put tone *tone* (1–5) on a toneless syllable by the standard placement rule.
+    """Put tone *tone* (1–5) on a toneless syllable by the standard placement rule (pypinyin's).
 
-    The mark goes on a or e if present, on the o of ``ou``, else on the last vowel.
-
-    >>> mark_tone('guan', 1), mark_tone('liu', 2), mark_tone('lü', 4), mark_tone('de', 5)
-    ('guān', 'liú', 'lǜ', 'de')
+    >>> mark_tone('guan', 1), mark_tone('liu', 2), mark_tone('lü', 4), mark_tone('de', 5), mark_tone('ng', 2)
+    ('guān', 'liú', 'lǜ', 'de', 'ńg')
     """
-    if tone not in (1, 2, 3, 4):
+    from pypinyin.contrib.tone_convert import to_tone
+
+    if tone not in (1, 2, 3, 4) or not toneless:
         return toneless
-    for vowel in ("a", "e"):
-        idx = toneless.find(vowel)
-        if idx >= 0:
-            break
-    else:
-        idx = toneless.find("ou")
-        if idx < 0:
-            idx = max((toneless.rfind(v) for v in "iouü"), default=-1)
-    if idx < 0:  # syllabic nasal: m, n, ng; anything else (r, ê) is left alone
-        if toneless[:1] not in ("m", "n"):
-            return toneless
-        if toneless[0] == "m":
-            return "ḿ" + toneless[1:] if tone == 2 else toneless
-        marked = {2: "ń", 3: "ň", 4: "ǹ"}.get(tone)
-        return marked + toneless[1:] if marked else toneless
-    return toneless[:idx] + _MARKS[toneless[idx]][tone] + toneless[idx + 1 :]
+    return str(to_tone(f"{toneless}{tone}"))
 
 
 @cache
@@ -236,7 +214,7 @@ def parse_reading(raw: str) -> Reading | None:
         if split is None:
             return None
         out.extend(split)
-        marked = marked or any(ch in _MARKED for ch in piece)
+        marked = marked or strip_tones(piece) != piece
     if not out:
         return None
     return Reading(tuple(out), marked)

@@ -47,6 +47,8 @@ class SourceLine:
 # Suffixes a directory is searched for.  A file named on the command line is
 # read whatever its suffix: the user chose it.
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text", ".html", ".htm"})
+# Learner material deckgen.readers reads: word lists, subtitles, e-books.
+TEXT_SUFFIXES |= {".tsv", ".csv", ".srt", ".ass", ".ssa", ".vtt", ".epub"}
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 # Enough bytes to judge an encoding; detection never reads past this.

@@ -25,6 +25,7 @@ def report_data(result: BuildResult, deck: Path | None) -> dict[str, Any]:
         "deck": str(deck) if deck else None,
         "files": [str(p) for p in result.files],
         "failed_files": [str(p) for p in result.failed],
+        "readers": dict(result.readers),
         "annotations": result.annotations,
         "skipped": result.skipped,
         "notes": [{"hanzi": n.hanzi, "pinyin": n.pinyin, "tags": list(n.tags)} for n in result.notes],

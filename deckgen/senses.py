@@ -26,8 +26,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dictionary import _marked_pinyin, _reading_key, _render_sense, _Row, _rows, traditional_of
+from .dictionary import _marked_pinyin, _reading_key, _render_sense, _Row, _rows
 from .pinyin import join_syllables, parse_reading, strip_tones, tone_of
+from .script import traditional_of
 
 # How much of the sense list a card shows: enough for 行 xíng to reach "OK!".
 MEANING_CHARS = 150

@@ -45,7 +45,7 @@ _PAIRS = {
     "{": "}",
 }
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
-_QUOTE_CLOSERS = frozenset("”’」』\"")
+_QUOTE_CLOSERS = frozenset('”’」』"')
 _TERMINATORS = frozenset("。！？!?；;…")
 _CLAUSE_MARKS = frozenset("，,")
 _DOTS = re.compile(r"\.{3,}")
@@ -55,8 +55,12 @@ _BYLINE_IN_BRACKETS = re.compile(_BYLINE_WORDS + r"\s*[:：\s]")
 _BYLINE_LINE = re.compile(r"^[\s\u3000]*(?:本报)?" + _BYLINE_WORDS + r"[\s\u3000]*[:：\s\u3000]")
 # Exam options, "A．", "B、", "C.", "(D)", at the start of a line or after a space; question numbers, "3．".
 _OPTION = re.compile(
-    r"(?:(?<=^)|(?<=[\s\u3000]))(?:[A-DＡ-Ｄ][.．、]|[(（][A-DＡ-Ｄ][)）])[\s\u3000]*|^[\s\u3000]*[0-9０-９]{1,3}[.．、](?![0-9])[\s\u3000]*"
+    r"(?:(?<=^)|(?<=[\s\u3000]))(?:[A-DＡ-Ｄ][.．、]|[(（][A-DＡ-Ｄ][)）])[\s\u3000]*|^[\s\u3000]*(?:[0-9０-９]{1,3}[.．、](?![0-9])|[(（][0-9０-９]{1,2}[)）])[\s\u3000]*"
 )
+
+
+# Table cells (OCR of a Markdown table) and literal line breaks separate items just as option labels do.
+_SEPARATOR = re.compile(_OPTION.pattern + r"|[\s\u3000]*(?:\||<br\s*/?>)[\s\u3000]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -136,12 +140,12 @@ class Layout:
         return tuple(found)
 
     def _items(self) -> tuple[tuple[int, int], ...]:
-        labels = list(_OPTION.finditer(self.text))
-        if not labels:
-            return ()
-        starts = [m.end() for m in labels]
-        ends = [m.start() for m in labels[1:]] + [len(self.text)]
-        return ((0, labels[0].start()), *zip(starts, ends, strict=True))
+        """Pieces of the line no sentence crosses: exam options, table cells, ``<br>``-separated lines."""
+        items, start = [], 0
+        for separator in _SEPARATOR.finditer(self.text):
+            items.append((start, separator.start()))
+            start = separator.end()
+        return (*items, (start, len(self.text))) if items else ()
 
     @cached_property
     def _inner(self) -> dict[tuple[int, int], Layout]:
@@ -213,10 +217,9 @@ def sentence_bounds(lay: Layout, start: int, end: int) -> tuple[int, int]:
     '吐蕃'
     """
     lo, hi = 0, len(lay.text)
-    for item_lo, item_hi in lay.items:
-        if item_lo <= start and end <= item_hi:
-            lo, hi = item_lo, item_hi
-            break
+    index = bisect_right(lay.items, (start, len(lay.text) + 1)) - 1
+    if index >= 0 and lay.items[index][0] <= start and end <= lay.items[index][1]:
+        lo, hi = lay.items[index]
     lo, hi = _around(lay.sentence_cuts, start, end, lo, hi)
     for by_lo, by_hi in lay.bylines:  # a byline beside the word is cut off
         if by_hi <= start:

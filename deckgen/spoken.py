@@ -137,7 +137,7 @@ def _tokens(example: Example, annotated: Mapping[str, tuple[str, ...]]) -> list[
 def _tagged(piece: str) -> list[_Token]:
     """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form."""
     from . import segment
-    from .dictionary import simplified_of
+    from .script import simplified_of
 
     simple = simplified_of(piece)
     if len(simple) != len(piece):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,3 +71,27 @@ def notes_by_hanzi(col) -> dict[str, object]:  # type: ignore[no-untyped-def]
         note = col.get_note(nid)
         out[note["Hanzi"] + "|" + note["Pinyin"]] = note
     return out
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``deckgen ARGS`` in this process with typer's CliRunner, as a subprocess result.
+
+    In-process runs are ten times faster than a new interpreter each; the
+    exit code, stdout and stderr are the same.  One smoke test
+    (``tests/test_cli.py``) still runs the real ``python -m deckgen``.
+    """
+    from typer.testing import CliRunner
+
+    from deckgen.cli import app
+
+    here = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+    except SystemExit as exc:  # pragma: no cover - typer turns exits into results
+        code = exc.code if isinstance(exc.code, int) else 1
+        return subprocess.CompletedProcess(list(map(str, args)), code, "", "")
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(list(map(str, args)), result.exit_code, result.stdout, result.stderr)

@@ -156,3 +156,62 @@ def test_unsure_spans_left_out_listed_and_kept_on_request(tmp_path: Path) -> Non
     note = next(n for n in read_notes(kept) if n["Hanzi"] == "之光")
     assert {"deckgen::unsure", "deckgen::check"} <= set(note["tags"])  # type: ignore[arg-type]
     assert "tagged deckgen::check: 之光" in result.stdout and "left out" not in result.stdout.splitlines()[1]
+
+
+def test_smoke_a_real_process_builds_a_deck(tmp_path: Path) -> None:
+    """The one build in a real interpreter: entry point, exit code and streams as a user sees them."""
+    out = tmp_path / "smoke.apkg"
+    proc = subprocess.run(
+        [sys.executable, "-m", "deckgen", "build", str(EXAMPLE), "--no-library", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "21 notes written to" in proc.stdout and proc.stderr == ""
+    assert len(read_notes(out)) == 21
+
+
+def test_nothing_new_writes_no_file_and_says_so(tmp_path: Path) -> None:
+    """A second article with only words the library knows: no deck written, the old one untouched, said plainly."""
+    library = str(tmp_path / "lib.sqlite3")
+    first, second = tmp_path / "one.txt", tmp_path / "two.txt"
+    first.write_text("第一篇：关键(guānjiàn)。\n", encoding="utf-8")
+    second.write_text("第二篇：关键(guānjiàn)。\n", encoding="utf-8")
+    target = tmp_path / "deck.apkg"
+    assert run("build", str(first), "--library", library, "-o", str(target)).exit_code == 0
+    before = target.read_bytes()
+    result = run("build", str(second), "--library", library, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "1 file(s) read: 1 annotations found, 0 skipped; nothing new: no file written",
+        "read as: two.txt (inline)",
+        "0 new words, 1 already known, 0 filtered out",
+    ]
+    assert target.read_bytes() == before
+    other = tmp_path / "other.apkg"
+    assert run("build", str(second), "--library", library, "-o", str(other)).exit_code == 0
+    assert not other.exists()
+
+
+def test_file_level_warning_names_the_file_once(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run("build", str(EXAMPLE), str(empty), "--no-library", "-o", str(tmp_path / "d.apkg"))
+    assert result.exit_code == 1  # a file was skipped
+    warnings = result.stdout.split("warning(s):\n")[1].splitlines()
+    assert f"  {empty}: the file is empty" in warnings
+    assert [line for line in warnings if str(empty) in line] == [f"  {empty}: the file is empty"]
+    assert f"  {EXAMPLE}:7: 人次: 万 belongs to the number before it; repaired" in warnings
+
+
+def test_everything_filtered_writes_no_file_and_says_so(tmp_path: Path) -> None:
+    article = tmp_path / "one.txt"
+    article.write_text("第一篇：关键(guānjiàn)。\n", encoding="utf-8")
+    target = tmp_path / "deck.apkg"
+    result = run("build", str(article), "--no-library", "--skip-hsk", "7", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "1 file(s) read: 1 annotations found, 0 skipped; no words left to export: no file written"
+    )
+    assert not target.exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from .apkg import read_notes
-from .conftest import anki_collection, import_apkg, notes_by_hanzi
+from .conftest import anki_collection, import_apkg, notes_by_hanzi, run_cli
 
 ARTICLE_1 = """春天的公园
 周末我们去公园散步(sànbù)，湖边的柳树已经发芽(fāyá)了(le)。
@@ -30,9 +30,7 @@ ARTICLE_3 = """秋天的果园
 
 
 def deckgen(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deckgen", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
-    )
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from deckgen.mine import MineStats, mine_lines
 from deckgen.pinyin import parse_reading
 
 from .apkg import read_notes
-from .conftest import CORPUS, EXAMPLE, REFERENCE, anki_collection, corpus_file, import_apkg, notes_by_hanzi
+from .conftest import CORPUS, EXAMPLE, REFERENCE, anki_collection, corpus_file, import_apkg, notes_by_hanzi, run_cli
 
 
 def note_rows(paths: list[Path], tmp_path: Path, name: str = "d.apkg") -> list[tuple]:
@@ -34,9 +33,7 @@ def note_rows(paths: list[Path], tmp_path: Path, name: str = "d.apkg") -> list[t
 
 
 def deckgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deckgen", *args], capture_output=True, text=True, cwd=cwd, timeout=300
-    )
+    return run_cli(*args, cwd=cwd)
 
 
 # --- encodings and HTML give exactly the notes of the UTF-8 text -------------------------------------
@@ -247,7 +244,7 @@ def test_directory_and_bad_file_among_good_ones(tmp_path: Path) -> None:
     (folder / "picture.png").write_bytes(b"\x89PNG")
     proc = deckgen("build", str(folder), "-o", str(tmp_path / "d.apkg"))
     assert proc.returncode == 1  # something was skipped
-    assert f"{folder / 'empty.txt'}:0: {folder / 'empty.txt'}: the file is empty" in proc.stdout
+    assert f"  {folder / 'empty.txt'}: the file is empty\n" in proc.stdout
     assert [n["Hanzi"] for n in read_notes(tmp_path / "d.apkg")] == ["关键", "认真", "汉字"]
 
 

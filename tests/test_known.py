@@ -108,16 +108,16 @@ def test_no_files_no_words() -> None:
 
 
 def test_conversions_are_cached_and_only_for_cjk(monkeypatch: pytest.MonkeyPatch) -> None:
-    from deckgen import dictionary
+    from deckgen import script
 
     calls: list[str] = []
-    real = dictionary.simplified_of
+    real = script.simplified_of
 
     def counting(text: str) -> str:
         calls.append(text)
         return real(text)
 
-    monkeypatch.setattr(dictionary, "simplified_of", counting)
+    monkeypatch.setattr(script, "simplified_of", counting)
     known_module._normalise.cache_clear()
     try:
         known = KnownWords(frozenset({"关键"}))

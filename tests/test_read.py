@@ -391,7 +391,12 @@ def test_expand_inputs_keeps_argument_order_and_drops_repeats(tmp_path: Path) ->
     ("label", "make", "message"),
     [
         ("missing", lambda root: root / "missing", "{path}: no such file or directory"),
-        ("no text files", lambda root: root, "{path}: no .htm, .html, .md, .text, .txt files in this directory"),
+        (
+            "no text files",
+            lambda root: root,
+            "{path}: no .ass, .csv, .epub, .htm, .html, .md, .srt, .ssa, .text, .tsv, .txt, .vtt files"
+            " in this directory",
+        ),
     ],
 )
 def test_expand_inputs_errors(tmp_path: Path, label: str, make: object, message: str) -> None:

@@ -28,6 +28,9 @@ ROWS = [
     ("byline beside the word is cut off", "我们去学校。（记者 王芳）", "学校", "我们去[学校]。"),
     ("option labels stripped, one option kept", "A．学校  B．医院  C．银行", "医院", "[医院]"),
     ("question number stripped", "3．下列学校中哪个最好？", "学校", "下列[学校]中哪个最好？"),
+    ("bracketed question number stripped", "(6) 我们的学校很美。", "学校", "我们的[学校]很美。"),
+    ("table cells are items", "| 组词 | 学校 操场 | 写法 |", "学校", "[学校] 操场"),
+    ("a literal <br> separates lines", "上学<br>学校很大", "学校", "[学校]很大"),
     ("stray opening quote stays outside", "“我们去学校，很开心", "学校", "我们去[学校]，很开心"),
     ("stray closing quote stays outside", "我们去”学校，很开心", "学校", "[学校]，很开心"),
 ]

@@ -1,0 +1,65 @@
+"""CC-CEDICT lines a learner keeps, with their own glosses: ``應該 应该 [ying1 gai1] /should be/``.
+
+The card gets the simplified head (the traditional one beside it), the
+line's own reading, and the learner's gloss (the slash-separated senses,
+joined with ``; ``).  The line is an entry, not a sentence: it never becomes
+the card's example.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from ..notices import Notice
+from ..parse import ParsedLine
+from ..pinyin import parse_reading
+from ..read import SourceLine
+from .lists import Row, row_line
+
+NAME = "cedict"
+_LINE = re.compile(r"^\s*(\S+)\s+(\S+)\s+\[([^\]]*)\]\s*/(.*)/\s*$")
+
+
+def parse_entry(text: str) -> Row | None:
+    """The entry of one CC-CEDICT line, or None if it is not one.
+
+    >>> parse_entry('應該 应该 [ying1 gai1] /should be/ought to/')
+    Row(word='应该', syllables=('yīng', 'gāi'), traditional='應該', gloss='should be; ought to')
+    >>> parse_entry('女兒 女儿 [nu:3 er2] /daughter/').syllables
+    ('nǚ', 'ér')
+    """
+    m = _LINE.match(text)
+    if m is None:
+        return None
+    traditional, simplified, pinyin, senses = m.groups()
+    reading = parse_reading(pinyin)
+    if reading is None or len(reading.syllables) != len(simplified):
+        return None
+    gloss = "; ".join(sense.strip() for sense in senses.split("/") if sense.strip())
+    return Row(simplified, reading.syllables, traditional if traditional != simplified else "", gloss)
+
+
+def read(lines: Iterable[SourceLine], path: str) -> Iterator[ParsedLine]:
+    """One listed line per entry; ``#`` comments are skipped, other lines reported."""
+    for source in lines:
+        text = source.text.strip()
+        if not text or text.startswith("#"):
+            continue
+        row = parse_entry(text)
+        if row is None:
+            notice = Notice(
+                path,
+                source.line,
+                "unaligned",
+                f"{text[:40]}: not a CC-CEDICT line with one syllable per character; skipped",
+            )
+            yield ParsedLine(source.line, "", (), (notice,), True)
+            continue
+        yield row_line(row, source.line, path)
+
+
+def share(texts: Sequence[str]) -> float:
+    """The share of *texts* (comments aside) shaped as CC-CEDICT lines."""
+    counted = [t for t in texts if not t.lstrip().startswith("#")]
+    return sum(1 for t in counted if _LINE.match(t)) / len(counted) if counted else 0.0
