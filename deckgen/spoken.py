@@ -36,23 +36,24 @@ def default_readings(text: str) -> list[str]:
 
     The same answer as ``pypinyin.lazy_pinyin(text, style=Style.TONE,
     errors=list)`` (a test holds the two equal), read straight from
-    pypinyin's phrase and character tables after its own segmenter, which
-    skips the per-syllable style conversion that makes up most of its time.
+    pypinyin's phrase and character tables after its own segmenter (all three
+    precomputed: :mod:`.pinyintables`), which skips the per-syllable style
+    conversion that makes up most of its time.
 
     >>> default_readings('银行行长，a')
     ['yín', 'háng', 'háng', 'zhǎng', '，', 'a']
     """
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-    from pypinyin.seg.simpleseg import seg
+    from .pinyintables import tables
 
+    pypinyin = tables()
     out: list[str] = []
-    for word in seg(text):
-        phrase = PHRASES_DICT.get(word)
+    for word in pypinyin.seg(text):
+        phrase = pypinyin.phrase(word)
         if phrase is not None:
             out.extend(readings[0] for readings in phrase)
             continue
         for ch in word:
-            readings = PINYIN_DICT.get(ord(ch))
+            readings = pypinyin.char(ch)
             out.append(readings.split(",", 1)[0] if readings else ch)
     return out
 
