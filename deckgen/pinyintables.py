@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import marisa_trie
 
 # Bump when the files of the tables or the meaning of their contents change.
-_FORMAT = 1
+_FORMAT = 2
 _CHARS, _PHRASES, _PREFIXES = "chars.marisa", "phrases.marisa", "prefixes.marisa"
 _CONVERT, _META = "convert.marshal", "meta.json"
 # pypinyin's files whose change (an upgrade) rebuilds the tables.
@@ -202,8 +202,20 @@ def _folder(cache_dir: Path, fingerprint: dict[str, str]) -> Path:
 
 
 def _normal_alphabet(pinyin_dict: dict[int, str]) -> set[str]:
-    """Every letter pypinyin's readings use, ASCII and the combining tone marks."""
-    return set("".join(pinyin_dict.values())) | set(_PLAIN) | {"ü", "ê", "Ü", "Ê"}
+    """Every letter pypinyin's readings use (lower and upper case), ASCII and the combining tone marks."""
+    letters = set("".join(pinyin_dict.values())) | set(_PLAIN) | {"ü", "ê"}
+    return letters | {letter.upper() for letter in letters if len(letter.upper()) == 1}
+
+
+def _toneless_spellings(syllables: set[str]) -> set[str]:
+    """Every toneless syllable a reading may come in: pypinyin's, every initial with every final
+    (CC-CEDICT has rarer ones, bia1), the interjections, with v for ü, capitalised (Wang2)."""
+    from pypinyin.style._constants import _FINALS, _INITIALS_NOT_STRICT
+
+    bare = set(syllables) | {i + f for i in ["", *_INITIALS_NOT_STRICT] for f in _FINALS}
+    bare |= {"r", "m", "n", "ng", "hm", "hng", "ê", "yo", "lo", "io"}
+    bare |= {b.replace("ü", "v") for b in bare}
+    return bare | {b.capitalize() for b in bare}
 
 
 def _from_pypinyin() -> tuple[dict[str, str], dict[str, str], dict[str, object]]:
@@ -223,7 +235,7 @@ def _from_pypinyin() -> tuple[dict[str, str], dict[str, str], dict[str, object]]
     marked.discard("")
     in_chars = set(",".join(PINYIN_DICT.values()).split(","))
     syllables = {str(to_normal(reading, v_to_u=True)) for reading in in_chars if reading}
-    toneless = syllables | {str(to_normal(reading, v_to_u=True)) for reading in marked}
+    toneless = _toneless_spellings(syllables | {str(to_normal(reading, v_to_u=True)) for reading in marked})
     numbered = {f"{bare}{tone}" for bare in toneless for tone in (1, 2, 3, 4)}
     tone = {n: str(to_tone(n)) for n in numbered}
     spellings = marked | {m.lower() for m in marked} | toneless | set(tone.values())

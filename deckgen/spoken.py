@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .align import is_hanzi
 from .pinyin import join_syllables, strip_tones, tone_of
@@ -181,16 +182,23 @@ def _single(word: str, before: _Token | None, after: _Token | None, yi_open: boo
     return None
 
 
-def _word_syllables(word: str, flag: str, before: _Token | None) -> list[str]:
+def _word_syllables(word: str, flag: str) -> list[str]:
+    """The reading of a word out of context (its flag says whether it is a verb), a fresh list."""
+    return list(_word_reading(word, _is(flag, "v")))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_reading(word: str, verb: bool) -> tuple[str, ...]:
+    """Memoised: a sentence's words repeat across a book, and each costs dictionary lookups."""
     syllables = default_readings(word)
     if len(word) > 1:
         syllables = _neutral_as_in_cedict(word, syllables)
-        if word[-1] in "过着了" and _is(flag, "v") and len(word) == 2:
+        if word[-1] in "过着了" and verb and len(word) == 2:
             from .dictionary import _rows
 
             if not _rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
                 syllables = [*syllables[:-1], _PARTICLES[word[-1]]]
-    return syllables
+    return tuple(syllables)
 
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
@@ -239,7 +247,7 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
             readings.append((None, False))
         else:
             single = _single(word, before, after, yi_open) if len(word) == 1 else None
-            readings.append(([single] if single else _word_syllables(word, flag, before), False))
+            readings.append(([single] if single else _word_syllables(word, flag), False))
         if word == "以":
             yi_open = True
         elif word == "为" or word in _CLAUSE_END:
