@@ -27,7 +27,7 @@ import os
 import re
 import sys
 from array import array
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +64,8 @@ class JiebaIndex:
     total: int
     longest: int
     origin: str
+    # log(count) - log(total) by key id, filled as the route meets words (the same float jieba adds)
+    weights: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
 
     def count(self, word: str) -> int:
         """How often jieba's corpus met *word* (0 for a word it lists without a count, or does not list)."""
@@ -86,22 +88,26 @@ class JiebaIndex:
         word wins.
         """
         size = len(block)
-        prefixes, counts, longest = self.trie.iter_prefixes_with_ids, self.counts, self.longest
+        prefixes, counts, longest, weights = self.trie.iter_prefixes_with_ids, self.counts, self.longest, self.weights
         log_total = math.log(self.total)
         log = math.log
         scores = [0.0] * (size + 1)
         ends = [0] * (size + 1)
+        alone = log(1) - log_total
         for start in range(size - 1, -1, -1):
             best: tuple[float, int] | None = None
             for word, key in prefixes(block[start : start + longest]):
-                count = counts[key]
-                if count:
+                weight = weights.get(key)
+                if weight is None:
+                    count = counts[key]
+                    weight = weights[key] = log(count) - log_total if count else math.nan
+                if weight == weight:  # not NaN: a word with a count
                     last = start + len(word) - 1
-                    candidate = (log(count) - log_total + scores[last + 1], last)
+                    candidate = (weight + scores[last + 1], last)
                     if best is None or candidate > best:
                         best = candidate
             if best is None:  # no dictionary word starts here: the character alone, count 1
-                best = (log(1) - log_total + scores[start + 1], start)
+                best = (alone + scores[start + 1], start)
             scores[start], ends[start] = best[0], best[1] + 1
         return ends
 

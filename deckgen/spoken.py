@@ -138,6 +138,12 @@ def _tokens(example: Example, annotated: Mapping[str, tuple[str, ...]]) -> list[
 
 def _tagged(piece: str) -> list[_Token]:
     """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form."""
+    return list(_tagged_piece(piece))
+
+
+@lru_cache(maxsize=1 << 14)
+def _tagged_piece(piece: str) -> tuple[_Token, ...]:
+    """Memoised: a sentence that is the example of several words is read once for each of them."""
     from . import segment
     from .script import simplified_of
 
@@ -149,7 +155,7 @@ def _tagged(piece: str) -> list[_Token]:
     for word, flag in segment.tagged(simple):
         out.append((piece[at : at + len(word)], flag, None))
         at += len(word)
-    return out
+    return tuple(out)
 
 
 def _is(flag: str, *kinds: str) -> bool:
