@@ -100,13 +100,20 @@ class RenderedNote:
         return hash(self._values())
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (RenderedNote, (self.hanzi, self.pinyin, self.fields, self.tags))
+        return (_restore, self._values())  # compressed as it is: a worker's notes are not packed twice
 
     def __repr__(self) -> str:
         return f"RenderedNote(hanzi={self.hanzi!r}, pinyin={self.pinyin!r}, fields={self.fields!r}, tags={self.tags!r})"
 
 
 RenderedNote.fields = property(lambda note: _unpack(note._packed), doc="The field values, in FIELDS order.")  # type: ignore[assignment,method-assign]
+
+
+def _restore(hanzi: str, pinyin: str, packed: bytes | tuple[str, ...], tags: tuple[str, ...]) -> RenderedNote:
+    note = object.__new__(RenderedNote)
+    for name, value in (("hanzi", hanzi), ("pinyin", pinyin), ("_packed", packed), ("tags", tags)):
+        object.__setattr__(note, name, value)
+    return note
 
 
 def _pack(fields: tuple[str, ...]) -> bytes | tuple[str, ...]:
