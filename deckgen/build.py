@@ -21,6 +21,7 @@ from .errors import DeckgenError, InputError, NoAnnotationsError
 from .mine import MineStats, mine_parsed
 from .notices import Notice
 from .pinyin import join_syllables
+from .read import Text
 from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render
 from .select import Filters, skip_reason
 from .sentences import Example
@@ -134,9 +135,9 @@ class FileMined:
 
 
 def mine_file(
-    path: Path, encoding: str | None, max_examples: int, with_sightings: bool, input_format: str | None = None
+    path: Path | Text, encoding: str | None, max_examples: int, with_sightings: bool, input_format: str | None = None
 ) -> FileMined:
-    """Mine one file, streaming its lines; a file that cannot be used comes back with its error.
+    """Mine one file (or article in memory), streaming its lines; one that cannot be used comes back with its error.
 
     The reader is the one of the file's convention (:mod:`deckgen.readers`),
     or *input_format*.  Occurrences are folded into a
@@ -147,7 +148,7 @@ def mine_file(
     recorded with the word alone.
     """
     from .library import Sighting
-    from .readers import read
+    from .readers import read, read_text
 
     grouper = Grouper(max_examples)
     articles: dict[str, list[Sighting]] = {}
@@ -155,7 +156,7 @@ def mine_file(
     stats = MineStats()
     reader = ""
     try:
-        opened = read(path, encoding, input_format)
+        opened = read_text(path, input_format) if isinstance(path, Text) else read(path, encoding, input_format)
         reader = opened.reader
         for article in opened.articles:
             sightings = articles.setdefault(article.source, [])
@@ -167,15 +168,20 @@ def mine_file(
                     sightings.append(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
         if stats.annotations == 0:
             raise NoAnnotationsError(
-                f"{path}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES}; read as {reader})"
+                f"{_name(path)}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES}; read as {reader})"
             )
     except InputError as exc:
-        return FileMined(path, Grouper(max_examples), {}, [], error=exc, reader=reader)
-    return FileMined(path, grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
+        return FileMined(_name(path), Grouper(max_examples), {}, [], error=exc, reader=reader)
+    return FileMined(_name(path), grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
+
+
+def _name(path: Path | Text) -> Path:
+    """The path an input goes by: a file's own, an article's source name."""
+    return Path(path.source) if isinstance(path, Text) else path
 
 
 def _mine_all(
-    files: list[Path], options: BuildOptions, progress: Callable[[Path, int, int], None] | None
+    files: list[Path | Text], options: BuildOptions, progress: Callable[[Path, int, int], None] | None
 ) -> Iterator[FileMined]:
     """Mine the files in order, in ``options.jobs`` processes when there are several files."""
     with_sightings = options.library is not None
@@ -187,12 +193,12 @@ def _mine_all(
             ]
             for index, (path, future) in enumerate(zip(files, futures, strict=True)):
                 if progress:
-                    progress(path, index, len(files))
+                    progress(_name(path), index, len(files))
                 yield future.result()
         return
     for index, path in enumerate(files):
         if progress:
-            progress(path, index, len(files))
+            progress(_name(path), index, len(files))
         yield mine_file(path, options.encoding, options.examples, with_sightings, options.input_format)
 
 
@@ -220,7 +226,7 @@ def _enrich_all(entries: list[Entry], jobs: int, annotated: dict[str, tuple[str,
 
 
 def build(
-    inputs: Sequence[Path],
+    inputs: Sequence[Path | Text],
     options: BuildOptions = BuildOptions(),
     progress: Callable[[Path, int, int], None] | None = None,
 ) -> BuildResult:
@@ -235,7 +241,8 @@ def build(
     from .read import expand_inputs
 
     built_at = build_timestamp()
-    files = expand_inputs(list(inputs))
+    inputs = expand_inputs(list(inputs))
+    files = [_name(item) for item in inputs]
     notices: list[Notice] = []
     annotations = skipped = 0
     grouper = Grouper(options.examples)
@@ -248,7 +255,7 @@ def build(
             from .library import Library
 
             library = stack.enter_context(Library.open(options.library))
-        for mined in _mine_all(files, options, progress):
+        for mined in _mine_all(inputs, options, progress):
             if mined.reader:
                 readers[str(mined.path)] = mined.reader
             if mined.error is not None:

@@ -16,6 +16,10 @@ from . import __version__
 from .errors import DeckgenError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
+    from rich.progress import Progress, TaskID
+
     from .build import BuildOptions, BuildResult
 
 app = typer.Typer(
@@ -210,14 +214,14 @@ def build(
         raise typer.Exit(1)
 
 
-def _run(run_build, inputs: list[Path], options: BuildOptions) -> BuildResult:  # type: ignore[no-untyped-def]
+def _run(run_build: Callable[..., BuildResult], inputs: list[Path], options: BuildOptions) -> BuildResult:
     """Run the build, with a progress bar on stderr once it turns out to have more than a few files.
 
     The bar is made on the first progress call, which carries the file count,
     so the inputs are expanded once, by the build.
     """
     with ExitStack() as stack:
-        bar_and_task: list[tuple[object, object]] = []
+        bar_and_task: list[tuple[Progress, TaskID]] = []
 
         def advance(path: Path, index: int, count: int) -> None:
             if count < PROGRESS_FROM:
@@ -229,7 +233,7 @@ def _run(run_build, inputs: list[Path], options: BuildOptions) -> BuildResult:  
                 bar = stack.enter_context(Progress(console=Console(stderr=True), transient=True))
                 bar_and_task.append((bar, bar.add_task("Reading", total=count)))
             bar, task = bar_and_task[0]
-            bar.update(task, completed=index, description=f"Reading {path.name}")  # type: ignore[attr-defined]
+            bar.update(task, completed=index, description=f"Reading {path.name}")
 
         return run_build(inputs, options, advance)
 

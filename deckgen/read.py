@@ -44,6 +44,14 @@ class SourceLine:
     text: str
 
 
+@dataclass(frozen=True)
+class Text:
+    """An article already in memory, with the name it goes by in tags, notices and the library."""
+
+    text: str
+    source: str = "<text>"
+
+
 # Suffixes a directory is searched for.  A file named on the command line is
 # read whatever its suffix: the user chose it.
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text", ".html", ".htm"})
@@ -115,7 +123,7 @@ def _mark_undecodable(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_MARK_ERRORS, _mark_undecodable)
 
 
-def expand_inputs(paths: Sequence[Path]) -> list[Path]:
+def expand_inputs(paths: Sequence[Path | Text]) -> list[Path | Text]:
     """Turn the paths a user named into the files to read.
 
     A directory stands for every ``.txt``, ``.md``, ``.text``, ``.html`` and
@@ -126,9 +134,12 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
     symlink) is read once, where it first appears.  A path that does not
     exist but holds ``*``, ``?`` or ``[`` is a glob (``**`` recurses).
     """
-    found: list[Path] = []
-    seen: set[str] = set()
+    found: list[Path | Text] = []
+    seen: set[str | int] = set()
     for path in paths:
+        if isinstance(path, Text):
+            found.append(path)
+            continue
         try:
             mode = path.stat().st_mode
         except OSError as error:
@@ -136,8 +147,9 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
             if any(ch in pattern for ch in "*?[") and (matches := sorted(glob.glob(pattern, recursive=True))):
                 # A quoted glob (or a shell that passed it on): expand it ourselves.
                 for member in expand_inputs([Path(m) for m in matches]):
-                    if os.path.realpath(member) not in seen:
-                        seen.add(os.path.realpath(member))
+                    key = os.path.realpath(member) if isinstance(member, Path) else id(member)
+                    if key not in seen:
+                        seen.add(key)
                         found.append(member)
                 continue
             raise os_error(path, error) from error
@@ -411,6 +423,23 @@ def _common_share(sample: bytes, codec: str) -> float:
             code = lead << 8 | trail
             common += 0xA140 <= code <= 0xA3BF or 0xA440 <= code <= 0xC67E
     return common / total if total else 0.0
+
+
+def text_lines(text: Text) -> Iterator[SourceLine]:
+    """The non-blank lines of an article in memory, as :func:`read_lines` gives a file's.
+
+    Text that begins like a web page (``<!DOCTYPE html``, ``<html``) is read
+    as one; NUL characters are dropped.
+
+    >>> [line.text for line in text_lines(Text("第一行\\n\\n<b>第二行</b>"))]
+    ['第一行', '<b>第二行</b>']
+    """
+    body = text.text.removeprefix("\ufeff").replace("\x00", "")
+    if not body.strip():
+        raise InputError(f"{text.source}: the text is empty")
+    if body.lstrip(_HTML_SPACE_CHARS).lower().startswith(_HTML_START):
+        return iter(_html_lines(body.replace("\r\n", "\n").replace("\r", "\n")))
+    return (SourceLine(number, line) for number, line in enumerate(body.splitlines(), start=1) if line.strip())
 
 
 def _is_html(path: Path, sample: bytes) -> bool:
