@@ -63,11 +63,11 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
     >>> _neutral_as_in_cedict('朋友', ['péng', 'yǒu']), _neutral_as_in_cedict('东西', ['dōng', 'xī'])
     (['péng', 'you'], ['dōng', 'xī'])
     """
-    from .dictionary import _rows
+    from .dictionary import rows
     from .senses import _row_syllables
 
     candidates = []
-    for row in _rows(word):
+    for row in rows(word):
         theirs = [s.lower() for s in _row_syllables(row)]
         if theirs == syllables:
             return syllables  # pypinyin's reading is a dictionary reading as it stands
@@ -185,9 +185,9 @@ def _word_syllables(word: str, flag: str, before: _Token | None) -> list[str]:
     if len(word) > 1:
         syllables = _neutral_as_in_cedict(word, syllables)
         if word[-1] in "过着了" and _is(flag, "v") and len(word) == 2:
-            from .dictionary import _rows
+            from .dictionary import rows
 
-            if not _rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
+            if not rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
                 syllables = [*syllables[:-1], _PARTICLES[word[-1]]]
     return syllables
 
