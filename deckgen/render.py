@@ -189,7 +189,7 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
         "Traditional": escape(entry.traditional),
         "Simplified": escape(entry.simplified),
         "Classifier": escape(entry.classifier),
-        "HSK": escape(entry.hsk_label),
+        "HSK": escape(entry.hsk.label),
         "Frequency": escape(entry.frequency),
         "Sentence": example_html(first) if first else "",
         "SentencePinyin": escape(entry.sentence_pinyin),
@@ -206,7 +206,7 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
     for card, switch in CARD_SWITCHES.items():
         values[switch] = "y" if card in options.cards else ""
     tags = {source_tag(s) for s in entry.sources}
-    tags.update(entry.hsk_tags)
+    tags.update(entry.hsk.tags)
     for flag in entry.flags:
         tags.add(f"deckgen::{flag}")
         if flag not in ("repaired", "new-word"):

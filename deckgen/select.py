@@ -43,12 +43,6 @@ class Filters:
         return bool(self.known) or self.skip_particles or self.skip_hsk is not None or self.skip_zipf is not None
 
 
-def _hsk3_rank(label: str | None) -> int | None:
-    if not label:
-        return None
-    return 7 if label.startswith("7") else int(label)
-
-
 def skip_reason(entry: Entry, filters: Filters) -> str:
     """Why *entry* gets no note ("" if it does).
 
@@ -61,11 +55,11 @@ def skip_reason(entry: Entry, filters: Filters) -> str:
     if filters.skip_particles and entry.hanzi in particles():
         return "particle"
     if filters.skip_hsk is not None:
-        from .hsk import hsk_levels
+        from .hsk import HskLevels, hsk_levels
 
-        rank = _hsk3_rank(hsk_levels(entry.hanzi).hsk3)
-        if rank is not None and rank <= filters.skip_hsk:
-            return f"HSK3 {rank}"
+        level = hsk_levels(entry.hanzi).hsk3
+        if level is not None and level <= filters.skip_hsk:
+            return HskLevels(None, level).label
     if filters.skip_zipf is not None:
         from . import segment
         from .hsk import zipf
