@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, partial
+from typing import Literal
 
 from . import segment
 from .align import Boundary, check_boundaries, contradiction
@@ -56,7 +57,7 @@ class MineStats:
 # Characters of context either side of a span that the boundary check segments:
 # longer than almost every dictionary word, much shorter than most sentences.
 WINDOW = 8
-_MATCH_FLAGS = {"toneless": "toneless", "tones": "tones"}
+_MATCH_FLAGS: dict[str, Literal["toneless", "tones"]] = {"toneless": "toneless", "tones": "tones"}
 
 
 def mine_lines(
@@ -117,7 +118,7 @@ def _occurrence(
     start, end = boundary.start, boundary.end
     word = clean[start:end]
     cut = example(lay, start, end)
-    flags = set()
+    flags: set[str] = set()
     if annotation.match in _MATCH_FLAGS:
         flag = _MATCH_FLAGS[annotation.match]
         flags.add(flag)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from .align import HANZI, align, alternatives_of, is_hanzi
-from .notices import Notice
+from .notices import Kind, Notice
 from .pinyin import Reading, parse_reading
 
 # An innermost bracket group: no brackets inside.  Opening and closing kinds may differ.
@@ -84,7 +84,7 @@ def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
     last = 0
     last_annotation_at = -1  # clean offset right after the previous annotation
 
-    def note(kind: str, message: str) -> None:
+    def note(kind: Kind, message: str) -> None:
         notices.append(Notice(path, line, kind, message))
 
     for m in _GROUP.finditer(text):
