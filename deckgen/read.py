@@ -573,6 +573,7 @@ class _Blocks:
         self.line = 1
         self._pieces: list[tuple[str, str]] = []
         self._start: int | None = None
+        self._singles: list[tuple[str, str]] = []  # adjacent one-character rubies, not yet joined
 
     def advance(self, text: str) -> None:
         """Move the line cursor past *text*, which is not kept."""
@@ -584,7 +585,9 @@ class _Blocks:
             visible = text.lstrip(_HTML_SPACE_CHARS)
             if visible:
                 self._start = self.line + text[: len(text) - len(visible)].count("\n")
-        self._pieces.append((text, ""))
+        if not (self._singles and text.isspace()):  # whitespace between rubies collapses anyway
+            self._join_singles()
+            self._pieces.append((text, ""))
         self.advance(text)
 
     def add_preformatted(self, text: str) -> None:
@@ -599,10 +602,31 @@ class _Blocks:
         """Add (base, reading) pieces of a ruby element."""
         if self._start is None and any(base.strip(_HTML_SPACE_CHARS) for base, _ in pieces):
             self._start = self.line
+        if len(pieces) == 1 and len(pieces[0][0]) == 1 and pieces[0][1]:
+            self._singles.append(pieces[0])
+            return
+        self._join_singles()
         self._pieces.extend(pieces)
+
+    def _join_singles(self) -> None:
+        """Adjacent one-character rubies become the dictionary words they make (数 据 库 → 数据库 shù jù kù).
+
+        Only when each has one syllable; the readings stay the page's own.
+        """
+        singles, self._singles = self._singles, []
+        if len(singles) < 2 or any(len(reading.split()) != 1 for _, reading in singles):
+            self._pieces.extend(singles)
+            return
+        from .readers.common import segment_known
+
+        from .readers.common import Known
+
+        words = segment_known("".join(base for base, _ in singles), [reading for _, reading in singles])
+        self._pieces.extend((word.base, " ".join(word.syllables)) for word in words if isinstance(word, Known))
 
     def flush(self) -> None:
         """End the current block, keeping it as a line if it has visible text."""
+        self._join_singles()
         text = _join_block(self._pieces)
         if text and not text.isspace():
             self.lines.append(SourceLine(self._start or self.line, text))
