@@ -617,9 +617,7 @@ class _Blocks:
         if len(singles) < 2 or any(len(reading.split()) != 1 for _, reading in singles):
             self._pieces.extend(singles)
             return
-        from .readers.common import segment_known
-
-        from .readers.common import Known
+        from .readers.common import Known, segment_known
 
         words = segment_known("".join(base for base, _ in singles), [reading for _, reading in singles])
         self._pieces.extend((word.base, " ".join(word.syllables)) for word in words if isinstance(word, Known))
