@@ -93,12 +93,25 @@ def mine_parsed(
             for a, (s_start, s_end) in zip(parsed.annotations, bounds, strict=True)
         ]
         line_tokens = cache(partial(segment.tokens_in_windows, clean, windows))
-        for annotation in parsed.annotations:
-            yield _occurrence(annotation, parsed, lay, line_tokens, path, notices)
+        # Every span's boundaries first: a sentence's pinyin reads the other words as repaired (人次, not 万人次).
+        boundaries = tuple(_boundary(a, parsed, line_tokens) for a in parsed.annotations)
+        for annotation, boundary in zip(parsed.annotations, boundaries, strict=True):
+            yield _occurrence(annotation, boundary, boundaries, parsed, lay, line_tokens, path, notices)
+
+
+def _boundary(
+    annotation: Annotation, parsed: ParsedLine, line_tokens: Callable[[], list[tuple[str, int, int]]]
+) -> Boundary:
+    """The span's boundary check; a word list's entry is taken as the learner wrote it."""
+    if parsed.listed:
+        return Boundary(annotation.start, annotation.end, annotation.syllables, "ok")
+    return check_boundaries(parsed.text, annotation.start, annotation.end, annotation.syllables, line_tokens)
 
 
 def _occurrence(
     annotation: Annotation,
+    boundary: Boundary,
+    boundaries: tuple[Boundary, ...],
     parsed: ParsedLine,
     lay: Layout,
     line_tokens: Callable[[], list[tuple[str, int, int]]],
@@ -111,10 +124,6 @@ def _occurrence(
     no boundary or contradiction check, and no example sentence.
     """
     clean, number = parsed.text, parsed.line
-    if parsed.listed:
-        boundary = Boundary(annotation.start, annotation.end, annotation.syllables, "ok")
-    else:
-        boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
     start, end = boundary.start, boundary.end
     word = clean[start:end]
     cut = example(lay, start, end)
@@ -141,7 +150,7 @@ def _occurrence(
     return Occurrence(
         word,
         citation(word, boundary.syllables),
-        _example(cut, start, parsed, boundary.syllables),
+        _example(cut, start, parsed, boundaries, boundary.syllables),
         path,
         number,
         frozenset(flags),
@@ -151,21 +160,21 @@ def _occurrence(
     )
 
 
-def _example(cut: Example, start: int, parsed: ParsedLine, syllables: tuple[str, ...]) -> Example | None:
+def _example(
+    cut: Example, start: int, parsed: ParsedLine, boundaries: tuple[Boundary, ...], syllables: tuple[str, ...]
+) -> Example | None:
     """The occurrence's example with readings; None for a word list's entry, which is no sentence."""
     if parsed.listed:
         return None
-    return _with_readings(cut, start, parsed.annotations, syllables) if cut.text else cut
+    return _with_readings(cut, start, boundaries, syllables) if cut.text else cut
 
 
-def _with_readings(
-    cut: Example, start: int, annotations: tuple[Annotation, ...], syllables: tuple[str, ...]
-) -> Example:
-    """Attach the annotator's readings that fall inside the example (its own word's after repair)."""
+def _with_readings(cut: Example, start: int, spans: tuple[Boundary, ...], syllables: tuple[str, ...]) -> Example:
+    """Attach the annotator's readings of the spans (after repair) that fall inside the example."""
     offset = start - len(cut.before)
     word_start, word_end = len(cut.before), len(cut.before) + len(cut.word)
     readings = {word_start: syllables}
-    for other in annotations:
+    for other in spans:
         rel, rel_end = other.start - offset, other.end - offset
         overlaps_word = rel < word_end and rel_end > word_start
         if rel >= 0 and rel_end <= len(cut.text) and not overlaps_word:
