@@ -54,11 +54,10 @@ def char_readings(ch: str) -> tuple[str, ...]:
     >>> char_readings('率')
     ('lǜ', 'shuài', 'lüè')
     """
-    from pypinyin.pinyin_dict import pinyin_dict
-
     from .dictionary import rows
+    from .pinyintables import tables
 
-    readings = pinyin_dict.get(ord(ch))
+    readings = tables().char(ch)
     found = tuple(readings.split(",")) if readings else ()
     # CC-CEDICT's neutral tones pypinyin lacks: 过 guo, as in 去过(guo).
     neutral = tuple(

@@ -214,6 +214,22 @@ def _enrich_chunk(entries: list[Entry], annotated: dict[str, tuple[str, ...]]) -
     return [enrich(entry, annotated) for entry in entries]
 
 
+def _enrich_stream(entries: list[Entry], jobs: int, annotated: dict[str, tuple[str, ...]]) -> Iterator[Entry]:
+    """Enrich every entry, in order, emptying *entries* as it goes.
+
+    In one process each entry is enriched when the caller asks for it and
+    dropped from *entries* then, so only one enriched form is alive at a
+    time besides the rendered notes; with several jobs, see :func:`_enrich_all`.
+    """
+    if jobs > 1 and len(entries) >= 2000:
+        yield from _enrich_all(entries, jobs, annotated)
+        entries.clear()
+        return
+    entries.reverse()
+    while entries:
+        yield enrich(entries.pop(), annotated)
+
+
 def _enrich_all(entries: list[Entry], jobs: int, annotated: dict[str, tuple[str, ...]]) -> list[Entry]:
     """Enrich every entry; with several jobs and many entries, in chunks across processes."""
     if jobs <= 1 or len(entries) < 2000:
@@ -292,13 +308,11 @@ def build(
             kept, known, stamps = _consult_library(library, options, kept)
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
     new = sum(1 for entry in kept if entry.key not in known)
-    enriched = _enrich_all(kept, options.jobs, annotated)
-    del entries, kept
+    del entries  # kept holds what is still needed, and gives each entry up as it is enriched
     notes, exported = [], []
-    for entry in enriched:  # render each, keeping only what later steps need of the entry
+    for entry in _enrich_stream(kept, options.jobs, annotated):  # render each, keeping only what later steps need
         notes.append(render(entry, render_options))
         exported.append(Exported(entry.key, entry.sources))
-    del enriched
     return BuildResult(
         exported,
         notes,

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from .dictionary import DictionaryError
+from .folders import cache_dir
 
 # Bump when the cache's tables or the meaning of their contents change.
 _CACHE_FORMAT = 1
@@ -38,17 +39,6 @@ class Store:
 
     origin: str
     lines_of: Callable[[str], str | None]
-
-
-def cache_dir() -> Path:
-    """``$DECKGEN_CACHE_DIR``, else the platform's user cache folder (platformdirs: ``$XDG_CACHE_HOME/deckgen``
-    or ``~/.cache/deckgen`` on Linux, ``~/Library/Caches/deckgen`` on macOS, ``%LOCALAPPDATA%`` on Windows)."""
-    explicit = os.environ.get("DECKGEN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    from platformdirs import user_cache_path
-
-    return user_cache_path("deckgen", appauthor=False)
 
 
 @contextmanager

@@ -56,9 +56,9 @@ def strip_tones(syllable: str) -> str:
     >>> strip_tones('guān'), strip_tones('rǔxiànái'), strip_tones('m̀'), strip_tones('ê̄')
     ('guan', 'ruxianai', 'm', 'ê')
     """
-    from pypinyin.contrib.tone_convert import to_normal
+    from .pinyintables import tables
 
-    return str(to_normal(syllable, v_to_u=True))
+    return tables().to_normal(syllable)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -68,9 +68,9 @@ def tone_of(syllable: str) -> int:
     >>> tone_of('lǜ'), tone_of('le'), tone_of('Zhōng'), tone_of('m̀'), tone_of('ế')
     (4, 5, 1, 4, 2)
     """
-    from pypinyin.contrib.tone_convert import to_tone3
+    from .pinyintables import tables
 
-    numbered = str(to_tone3(syllable.lower(), neutral_tone_with_five=True))
+    numbered = tables().to_tone3(syllable.lower())
     return int(numbered[-1]) if numbered[-1:].isdigit() else 5
 
 
@@ -80,20 +80,19 @@ def mark_tone(toneless: str, tone: int) -> str:
     >>> mark_tone('guan', 1), mark_tone('liu', 2), mark_tone('lü', 4), mark_tone('de', 5), mark_tone('ng', 2)
     ('guān', 'liú', 'lǜ', 'de', 'ńg')
     """
-    from pypinyin.contrib.tone_convert import to_tone
+    from .pinyintables import tables
 
     if tone not in (1, 2, 3, 4) or not toneless:
         return toneless
-    return str(to_tone(f"{toneless}{tone}"))
+    return tables().to_tone(f"{toneless}{tone}")
 
 
 @cache
 def syllables() -> frozenset[str]:
-    """Every toneless syllable that pypinyin's character dictionary uses."""
-    from pypinyin.pinyin_dict import pinyin_dict
+    """Every toneless syllable that pypinyin's character dictionary uses (precomputed: see :mod:`.pinyintables`)."""
+    from .pinyintables import tables
 
-    readings = set(",".join(set(pinyin_dict.values())).split(","))
-    return frozenset(strip_tones(reading) for reading in readings if reading)
+    return tables().syllables
 
 
 @cache

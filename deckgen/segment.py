@@ -1,32 +1,15 @@
 """The one wrapper around jieba.
 
-jieba's module-level functions share a global tokenizer that logs to stderr
-when it loads.  deckgen builds a private ``jieba.Tokenizer`` on first use,
-quietly, and only when a boundary decision needs it, so ``deckgen --help`` and
-builds of single-character annotations never pay for the dictionary.
+deckgen segments with jieba's own dictionary and jieba's own dictionary-only
+algorithm, but not with jieba at run time: :mod:`deckgen.jiebaindex` asks
+jieba once for its words, counts and tags, caches them as an index that
+opens in milliseconds, and segments over it exactly as jieba does.  So
+``deckgen --help`` and builds never pay jieba's 0.9 s dictionary load.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    import jieba
-    import jieba.posseg
-
-
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
+from .jiebaindex import default_index
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -39,7 +22,12 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     >>> [w for w, _, _ in tokens('就业服务')]
     ['就业', '服务']
     """
-    return [(word, start, end) for word, start, end in _tokenizer().tokenize(text, HMM=False)]
+    out: list[tuple[str, int, int]] = []
+    at = 0
+    for word in default_index().cut(text):
+        out.append((word, at, at + len(word)))
+        at += len(word)
+    return out
 
 
 def tokens_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -66,22 +54,15 @@ def tokens_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[s
 def word_count(word: str) -> int:
     """How often jieba's dictionary has seen *word* as a word (0 if never).
 
-    jieba stores every prefix of its words with a count of 0, so a positive
-    count is what makes *word* a dictionary word.
+    >>> word_count('就业') > 0, word_count('起全')
+    (True, 0)
     """
-    return _tokenizer().FREQ.get(word, 0) or 0
+    return default_index().count(word)
 
 
 def total_count() -> int:
     """The sum of all word counts in jieba's dictionary (for Zipf figures)."""
-    return int(_tokenizer().total)
-
-
-@cache
-def _tagger() -> jieba.posseg.POSTokenizer:
-    import jieba.posseg
-
-    return jieba.posseg.POSTokenizer(_tokenizer())
+    return default_index().total
 
 
 def tagged(text: str) -> list[tuple[str, str]]:
@@ -93,4 +74,4 @@ def tagged(text: str) -> list[tuple[str, str]]:
     >>> tagged('改变着生活')
     [('改变', 'v'), ('着', 'uz'), ('生活', 'vn')]
     """
-    return [(pair.word, pair.flag) for pair in _tagger().lcut(text, HMM=False)]
+    return default_index().tagged(text)

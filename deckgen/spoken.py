@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .align import is_hanzi
 from .pinyin import join_syllables, strip_tones, tone_of
@@ -38,23 +39,24 @@ def default_readings(text: str) -> list[str]:
 
     The same answer as ``pypinyin.lazy_pinyin(text, style=Style.TONE,
     errors=list)`` (a test holds the two equal), read straight from
-    pypinyin's phrase and character tables after its own segmenter, which
-    skips the per-syllable style conversion that makes up most of its time.
+    pypinyin's phrase and character tables after its own segmenter (all three
+    precomputed: :mod:`.pinyintables`), which skips the per-syllable style
+    conversion that makes up most of its time.
 
     >>> default_readings('银行行长，a')
     ['yín', 'háng', 'háng', 'zhǎng', '，', 'a']
     """
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-    from pypinyin.seg.simpleseg import seg
+    from .pinyintables import tables
 
+    pypinyin = tables()
     out: list[str] = []
-    for word in seg(text):
-        phrase = PHRASES_DICT.get(word)
+    for word in pypinyin.seg(text):
+        phrase = pypinyin.phrase(word)
         if phrase is not None:
             out.extend(readings[0] for readings in phrase)
             continue
         for ch in word:
-            readings = PINYIN_DICT.get(ord(ch))
+            readings = pypinyin.char(ch)
             out.append(readings.split(",", 1)[0] if readings else ch)
     return out
 
@@ -154,6 +156,12 @@ def _tokens(example: Example, annotated: Mapping[str, tuple[str, ...]]) -> list[
 
 def _tagged(piece: str) -> list[_Token]:
     """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form."""
+    return list(_tagged_piece(piece))
+
+
+@lru_cache(maxsize=1 << 14)
+def _tagged_piece(piece: str) -> tuple[_Token, ...]:
+    """Memoised: a sentence that is the example of several words is read once for each of them."""
     from . import segment
     from .script import simplified_of
 
@@ -165,7 +173,7 @@ def _tagged(piece: str) -> list[_Token]:
     for word, flag in segment.tagged(simple):
         out.append((piece[at : at + len(word)], flag, None))
         at += len(word)
-    return out
+    return tuple(out)
 
 
 def _is(flag: str, *kinds: str) -> bool:
@@ -206,16 +214,23 @@ def _single(word: str, before: _Token | None, after: _Token | None, yi_open: boo
 _GROWS = frozenset("得着高大出成胖满")
 
 
-def _word_syllables(word: str, flag: str, before: _Token | None) -> list[str]:
+def _word_syllables(word: str, flag: str) -> list[str]:
+    """The reading of a word out of context (its flag says whether it is a verb), a fresh list."""
+    return list(_word_reading(word, _is(flag, "v")))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_reading(word: str, verb: bool) -> tuple[str, ...]:
+    """Memoised: a sentence's words repeat across a book, and each costs dictionary lookups."""
     syllables = default_readings(word)
     if len(word) > 1:
         syllables = _neutral_as_in_cedict(word, syllables)
-        if word[-1] in "过着了" and _is(flag, "v") and len(word) == 2:
+        if word[-1] in "过着了" and verb and len(word) == 2:
             from .dictionary import rows
 
             if not rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
                 syllables = [*syllables[:-1], _PARTICLES[word[-1]]]
-    return syllables
+    return tuple(syllables)
 
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
@@ -264,7 +279,7 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
             readings.append((None, False))
         else:
             single = _single(word, before, after, yi_open) if len(word) == 1 else None
-            readings.append(([single] if single else _word_syllables(word, flag, before), False))
+            readings.append(([single] if single else _word_syllables(word, flag), False))
         if word == "以":
             yi_open = True
         elif word == "为" or word in _CLAUSE_END:

@@ -104,11 +104,11 @@ def test_bad_card_type(tmp_path: Path) -> None:
 
 
 def test_python_m_deckgen_and_help_is_lean() -> None:
-    """``python -m deckgen --help`` works and does not import jieba, pypinyin or genanki."""
+    """``python -m deckgen --help`` works and imports neither jieba, pypinyin, genanki nor rich (help is plain)."""
     code = (
         "import sys, runpy; sys.argv=['deckgen','--help']\n"
         "try:\n    runpy.run_module('deckgen', run_name='__main__')\nexcept SystemExit: pass\n"
-        "heavy=[m for m in ('jieba','pypinyin','genanki','anki','opencc') if m in sys.modules]\n"
+        "heavy=[m for m in ('jieba','pypinyin','genanki','anki','opencc','rich') if m in sys.modules]\n"
         "print('HEAVY', heavy)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen import dictcache, dictionary, senses
+from deckgen import dictcache, dictionary, folders, senses
 from deckgen.dictionary import attribution
 from deckgen.errors import DeckgenError
 from deckgen.script import simplified_of, traditional_of
@@ -291,7 +291,7 @@ def test_cache_dir_precedence(monkeypatch: pytest.MonkeyPatch, environ: dict[str
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    assert dictcache.cache_dir() == expected
+    assert folders.cache_dir() == expected
 
 
 def test_real_dictionary_is_indexed_once_then_opened(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
