@@ -24,15 +24,39 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 from .build import BuildOptions, default_output
+from .build import BuildOptions as Options
 from .errors import DeckgenError, OutputError
 from .notices import Notice
 from .read import Text
 from .render import RenderedNote
+from .select import Filters
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import BuildResult
+    from .known import KnownWords
+    from .library import ArticleRow, WordRow
+
+__all__ = [
+    "INPUT_FORMATS",
+    "Deck",
+    "Filters",
+    "Options",
+    "WarningsError",
+    "default_library",
+    "library_growth",
+    "library_words",
+    "mine_files",
+    "mine_text",
+    "read_known",
+    "write_deck",
+    "write_decks_per_source",
+    "write_preview",
+    "write_report",
+]
 
 Format = Literal["apkg", "tsv", "json"]
+#: The conventions :mod:`deckgen.readers` reads (``Options(input_format=…)``); None detects each file's.
+INPUT_FORMATS: tuple[str, ...] = ("inline", "list", "cedict", "two-line", "subtitles", "glued", "epub")
 FORMATS: tuple[Format, ...] = ("apkg", "tsv", "json")
 
 
@@ -65,6 +89,12 @@ class Deck:
     failed: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
     readers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    annotations: int = 0  # found in the inputs
+    skipped: int = 0  # annotations that could not be used (each has a notice)
+    new: int = 0  # exported words the word library did not know from other articles
+    known: int = 0  # words the library already had from other articles, not exported again
+    filtered: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # reason -> words left out
+    library: Path | None = None
     result: BuildResult | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -78,8 +108,19 @@ class Deck:
             tuple(map(str, result.failed)),
             tuple(result.left_out),
             MappingProxyType(dict(result.readers)),
+            result.annotations,
+            result.skipped,
+            result.new,
+            result.known,
+            MappingProxyType(dict(result.filtered.most_common())),
+            result.library,
             result,
         )
+
+    @property
+    def flagged(self) -> tuple[RenderedNote, ...]:
+        """Notes tagged ``deckgen::check``: a reading or a word worth a second look."""
+        return tuple(note for note in self.notes if "deckgen::check" in note.tags)
 
 
 def mine_text(text: str, source: str = "text", options: BuildOptions | None = None) -> Deck:
@@ -160,3 +201,47 @@ def write_decks_per_source(
     if not deck.notes:
         return []
     return write_per_source(deck.result, Path(folder or "output"), deck.name, format_of("", fmt))
+
+
+def write_report(deck: Deck, path: str | os.PathLike[str], written: Path | None = None) -> Path:
+    """Write every notice and note of *deck* as JSON (``--report``); *written* names the deck file, if any."""
+    from .report import write_report as write
+
+    return write(deck, Path(path), written)
+
+
+def write_preview(deck: Deck, path: str | os.PathLike[str]) -> Path:
+    """Write one self-contained HTML page showing every card of *deck*, front and back."""
+    from .preview import write_preview as write
+
+    return write(deck.notes, Path(path), deck.name)
+
+
+def read_known(paths: Iterable[str | os.PathLike[str]]) -> KnownWords:
+    """The words of known-word files (lists, CSV/TSV, ``.apkg``, ``collection.anki2``), for ``Filters(known=…)``."""
+    from .known import read_known as read
+
+    return read([Path(p) for p in paths])
+
+
+def default_library() -> Path:
+    """The user's word library: ``$DECKGEN_LIBRARY``, else a file in the platform's user data folder."""
+    from .library import default_path
+
+    return default_path()
+
+
+def library_words(path: str | os.PathLike[str] | None = None) -> list[WordRow]:
+    """Every word of the word library (default: the user's) with its counts, in the order first met."""
+    from .library import Library, default_path
+
+    with Library.open(Path(path) if path else default_path()) as library:
+        return library.words()
+
+
+def library_growth(path: str | os.PathLike[str] | None = None) -> list[ArticleRow]:
+    """The word library's growth, article by article."""
+    from .library import Library, default_path
+
+    with Library.open(Path(path) if path else default_path()) as library:
+        return library.growth()

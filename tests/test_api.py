@@ -112,3 +112,16 @@ def test_import_deckgen_loads_no_pipeline_module() -> None:
     code = "import sys, deckgen; print(sorted(m for m in sys.modules if m.startswith('deckgen')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['deckgen']"
+
+
+def test_input_formats_are_the_readers() -> None:
+    from deckgen import api
+    from deckgen.readers import FORMATS
+
+    assert api.INPUT_FORMATS == FORMATS
+
+
+def test_cli_uses_only_the_public_api() -> None:
+    source = (Path(deckgen.__file__).parent / "cli.py").read_text(encoding="utf-8")
+    imported = {line.split()[1] for line in source.splitlines() if line.strip().startswith("from .")}
+    assert imported <= {".", ".api", ".errors"}, imported
