@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
-from .errors import DeckgenError, InputError, NoAnnotationsError
+from .errors import DeckgenError, InputError, NoAnnotationsError, OutputError
 from .mine import MineStats, mine_parsed
 from .notices import Notice
 from .pinyin import join_syllables
@@ -88,6 +88,8 @@ class BuildResult:
     readers: dict[str, str] = field(default_factory=dict)  # file -> the reader that read it
     # What the library will record once the output is written: sightings by article.
     articles: dict[str, list[Sighting]] = field(default_factory=dict)
+    # Files the build reads (inputs, the library, --known files): no output may be written over them.
+    protected: tuple[Path, ...] = ()
 
     @property
     def flagged(self) -> list[RenderedNote]:
@@ -316,6 +318,11 @@ def build(
         left_out=left_out,
         readers=readers,
         articles=articles,
+        protected=(
+            *files,
+            *([options.library] if options.library is not None else []),
+            *(Path(p) for p in (options.filters.known.sources if options.filters.known is not None else ())),
+        ),
     )
 
 
@@ -380,10 +387,16 @@ def write_per_source(result: BuildResult, folder: Path, deck: str, fmt: str = "a
     by_source: dict[str, list[RenderedNote]] = {}
     for entry, note in zip(result.exported, result.notes, strict=True):
         by_source.setdefault(entry.sources[0], []).append(note)
-    written = []
+    written: list[Path] = []
     for source, notes in by_source.items():
         name = deck_name_for(deck, Path(source))
-        written.append(_write_one(result, notes, Path(folder) / f"{slug(name)}.{fmt}", name, fmt))
+        target = Path(folder) / f"{slug(name)}.{fmt}"
+        count = 1
+        while target in written:  # a/x.txt and b/x.txt: two subdecks, two files
+            count += 1
+            name = f"{deck_name_for(deck, Path(source))} {count}"
+            target = Path(folder) / f"{slug(name)}.{fmt}"
+        written.append(_write_one(result, notes, target, name, fmt))
     record(result)
     return written
 
@@ -402,7 +415,21 @@ def record(result: BuildResult) -> None:
             library.record_build(result.articles, (entry.key for entry in result.exported), result.built_at)
 
 
+def text_output(result: BuildResult, fmt: str) -> str:
+    """The TSV or JSON text of the notes, for ``-o -`` (standard output)."""
+    from .formats import json_text, tsv_text
+
+    if fmt == "tsv":
+        return tsv_text(result.notes)
+    if fmt == "json":
+        return json_text(result.notes)
+    raise OutputError("-o - writes to standard output only with --format tsv or json")
+
+
 def _write_one(result: BuildResult, notes: list[RenderedNote], path: Path, deck: str, fmt: str) -> Path:
+    from .safety import refuse_unsafe_target
+
+    refuse_unsafe_target(path, result.protected, "deck" if fmt == "apkg" else f"{fmt.upper()} file")
     if fmt == "tsv":
         from .formats import write_tsv
 

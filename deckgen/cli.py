@@ -68,6 +68,19 @@ def main(
     ] = None,
 ) -> None:
     """Turn Chinese articles with inline pinyin annotations into Anki decks."""
+    _exit_on_sigterm()
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM raises SystemExit, so that ``finally`` and ``with`` blocks remove temporary files and folders."""
+    import signal
+    import threading
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
 
 
 def _fail(exc: DeckgenError) -> typer.Exit:
@@ -153,15 +166,19 @@ def build(
         Path | None, typer.Option("--report", help="Also write every warning and note as JSON to this file.")
     ] = None,
 ) -> None:
-    """Mine annotated words into an Anki deck (.apkg), or TSV/JSON."""
-    from .build import BuildOptions, default_output, write, write_per_source
+    """Mine annotated words into an Anki deck (.apkg), or TSV/JSON (``-o -``: standard output)."""
+    from .build import BuildOptions, default_output, record, text_output, write, write_per_source
     from .build import build as run_build
     from .report import write_report
+    from .safety import refuse_unsafe_target
     from .select import Filters
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
     _check_input_format(input_format)
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout and (fmt == "apkg" or per_source):
+        raise _fail(DeckgenError("-o - (standard output) needs --format tsv or json, and one deck"))
     try:
         known_words = None
         if known:
@@ -194,18 +211,23 @@ def build(
             target = output / default_output(deck, fmt).name  # -o FOLDER: the default file name inside it
         if not result.notes:
             paths: list[Path] = []
+        elif to_stdout:
+            typer.echo(text_output(result, fmt), nl=False)
+            record(result)
+            paths = [Path("-")]
         elif per_source:
             paths = write_per_source(result, output or Path("output"), deck, fmt)
         else:
             paths = [write(result, target, deck, fmt)]
         if report:
+            refuse_unsafe_target(report, result.protected, "report")
             write_report(result, report, paths[0] if paths else None)
     except DeckgenError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
         typer.echo("deckgen: interrupted; nothing was written over your previous deck", err=True)
         raise typer.Exit(130) from None
-    _summary(result, paths)
+    _summary(result, paths, err=to_stdout)
     if result.failed:
         raise typer.Exit(1)
 
@@ -295,7 +317,11 @@ def _date(stamp: float) -> str:
     return datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC).strftime("%Y-%m-%d")
 
 
-def _summary(result: BuildResult, paths: list[Path]) -> None:
+def _summary(result: BuildResult, paths: list[Path], err: bool = False) -> None:
+    """The summary, on stdout (on stderr when the notes themselves went to stdout)."""
+    import functools
+
+    echo = functools.partial(typer.echo, err=err)
     files = len(result.files) - len(result.failed)
     if paths:
         outcome = f"{len(result.notes)} notes written to {', '.join(map(str, paths))}"
@@ -303,31 +329,31 @@ def _summary(result: BuildResult, paths: list[Path]) -> None:
         outcome = "nothing new: no file written"  # an older deck at the target stays as it was
     else:
         outcome = "no words left to export: no file written"
-    typer.echo(f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; {outcome}")
+    echo(f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; {outcome}")
     if result.readers:
-        typer.echo("read as: " + ", ".join(f"{Path(path).name} ({name})" for path, name in result.readers.items()))
+        echo("read as: " + ", ".join(f"{Path(path).name} ({name})" for path, name in result.readers.items()))
     if result.library is not None or result.filtered:
         filtered = sum(result.filtered.values())
         reasons = ", ".join(f"{n} {why}" for why, n in result.filtered.most_common())
-        typer.echo(
+        echo(
             f"{result.new} new words, {result.known} already known, {filtered} filtered out"
             + (f" ({reasons})" if reasons else "")
         )
         if result.known and result.library is not None:
-            typer.echo(f"  known: met first in earlier articles (library {result.library}; --all or --no-library)")
+            echo(f"  known: met first in earlier articles (library {result.library}; --all or --no-library)")
     flagged = result.flagged
     if flagged:
-        typer.echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
+        echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
     if result.left_out:
-        typer.echo(
+        echo(
             f"{len(result.left_out)} span(s) left out as probably not words: "
             + "、".join(result.left_out)
             + " (the warnings show their sentences; --keep-unsure exports them)"
         )
     if result.notices:
-        typer.echo(f"{len(result.notices)} warning(s):")
+        echo(f"{len(result.notices)} warning(s):")
         for notice in result.notices[:MAX_SHOWN_WARNINGS]:
-            typer.echo(f"  {notice}")
+            echo(f"  {notice}")
         hidden = len(result.notices) - MAX_SHOWN_WARNINGS
         if hidden > 0:
-            typer.echo(f"  … and {hidden} more (--report FILE.json lists them all)")
+            echo(f"  … and {hidden} more (--report FILE.json lists them all)")

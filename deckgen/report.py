@@ -35,7 +35,7 @@ def report_data(result: BuildResult, deck: Path | None) -> dict[str, Any]:
 
 def write_report(result: BuildResult, path: Path, deck: Path | None) -> Path:
     """Write the JSON report to *path*, atomically."""
-    from .package import atomic_target
+    from .safety import atomic_target
 
     with atomic_target(Path(path), "report") as tmp:
         tmp.write_text(json.dumps(report_data(result, deck), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
