@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from .build import BuildOptions, default_output
 from .build import BuildOptions as Options
@@ -49,6 +49,7 @@ __all__ = [
     "mine_text",
     "read_known",
     "write_deck",
+    "write_deck_to",
     "write_decks_per_source",
     "write_preview",
     "write_report",
@@ -190,6 +191,23 @@ def write_deck(deck: Deck, output: str | os.PathLike[str] | None = None, fmt: Fo
     return write(deck.result, target_of(output, deck.name, fmt), deck.name, fmt)
 
 
+def write_deck_to(deck: Deck, stream: TextIO, fmt: Format) -> bool:
+    """Write *deck* as TSV or JSON text to *stream* (``-o -``), then record it in the word library.
+
+    Returns False, writing nothing, when the deck has no notes.
+    """
+    from .build import record, text_output
+
+    if deck.result is None:
+        raise OutputError("this deck holds no build result to write")
+    if not deck.notes:
+        return False
+    stream.write(text_output(deck.result, format_of("", fmt)))
+    stream.flush()
+    record(deck.result)
+    return True
+
+
 def write_decks_per_source(
     deck: Deck, folder: str | os.PathLike[str] | None = None, fmt: Format = "apkg"
 ) -> list[Path]:
@@ -206,7 +224,10 @@ def write_decks_per_source(
 def write_report(deck: Deck, path: str | os.PathLike[str], written: Path | None = None) -> Path:
     """Write every notice and note of *deck* as JSON (``--report``); *written* names the deck file, if any."""
     from .report import write_report as write
+    from .safety import refuse_unsafe_target
 
+    if deck.result is not None:
+        refuse_unsafe_target(Path(path), deck.result.protected, "report")
     return write(deck, Path(path), written)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
-from .errors import DeckgenError, InputError, NoAnnotationsError
+from .errors import DeckgenError, InputError, NoAnnotationsError, OutputError
 from .mine import MineStats, mine_parsed
 from .notices import Notice
 from .pinyin import join_syllables
@@ -87,6 +87,10 @@ class BuildResult:
     built_at: float = 0.0
     left_out: list[str] = field(default_factory=list)  # spans that are probably not words, not exported
     readers: dict[str, str] = field(default_factory=dict)  # file -> the reader that read it
+    # What the library will record once the output is written: sightings by article.
+    articles: dict[str, list[Sighting]] = field(default_factory=dict)
+    # Files the build reads (inputs, the library, --known files): no output may be written over them.
+    protected: tuple[Path, ...] = ()
 
     @property
     def flagged(self) -> list[RenderedNote]:
@@ -160,10 +164,15 @@ def mine_file(
         reader = opened.reader
         for article in opened.articles:
             sightings = articles.setdefault(article.source, [])
+            sentences: dict[tuple[str, str], set[str]] = {}  # per word: its distinct sentences kept so far
             for o in mine_parsed(article.lines, article.source, notices, stats):
                 grouper.add(o)
                 if with_sightings and "unsure" not in o.flags:
                     example = o.example or Example("", o.word, "")
+                    seen = sentences.setdefault((o.word, "".join(o.syllables)), set())
+                    if example.text in seen or len(seen) >= max_examples:
+                        continue  # the library keeps as many sentences per word and article as a note shows
+                    seen.add(example.text)
                     pinyin = join_syllables(o.syllables)
                     sightings.append(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
         if stats.annotations == 0:
@@ -250,8 +259,8 @@ def build(
 
     A file that cannot be read is reported and skipped when other files
     remain; if every file fails, the first error is raised.  *progress* is
-    called before each file with (path, index, count).  Each article is
-    recorded in the library (one transaction each) as soon as it is mined.
+    called before each file with (path, index, count).  The library is only
+    read here: :func:`write` records the articles once the output is in place.
     """
     from .package import build_timestamp
     from .read import expand_inputs
@@ -265,6 +274,7 @@ def build(
     failed: list[Path] = []
     readers: dict[str, str] = {}
     first_error: DeckgenError | None = None
+    articles: dict[str, list[Sighting]] = {}
     with ExitStack() as stack:
         library = None
         if options.library is not None:
@@ -283,9 +293,8 @@ def build(
             annotations += mined.annotations
             skipped += mined.skipped
             grouper.merge(mined.grouper)
-            if library is not None:
-                for source, sightings in mined.articles.items():
-                    library.record_article(source, sightings, built_at)
+            for source, sightings in mined.articles.items():
+                articles.setdefault(source, []).extend(sightings)
         if len(failed) == len(files):
             raise first_error or InputError("no input files")
         entries = grouper.entries()
@@ -329,6 +338,12 @@ def build(
         built_at=built_at,
         left_out=left_out,
         readers=readers,
+        articles=articles,
+        protected=(
+            *files,
+            *([options.library] if options.library is not None else []),
+            *(Path(p) for p in (options.filters.known.sources if options.filters.known is not None else ())),
+        ),
     )
 
 
@@ -379,9 +394,9 @@ def deck_name_for(deck: str, source: Path) -> str:
 
 
 def write(result: BuildResult, output: Path, deck: str, fmt: str = "apkg") -> Path:
-    """Write the notes of *result* as one deck (or TSV/JSON file), then mark them exported."""
+    """Write the notes of *result* as one deck (or TSV/JSON file), then record the build in the library."""
     path = _write_one(result, result.notes, Path(output), deck, fmt)
-    _mark_exported(result)
+    record(result)
     return path
 
 
@@ -393,23 +408,49 @@ def write_per_source(result: BuildResult, folder: Path, deck: str, fmt: str = "a
     by_source: dict[str, list[RenderedNote]] = {}
     for entry, note in zip(result.exported, result.notes, strict=True):
         by_source.setdefault(entry.sources[0], []).append(note)
-    written = []
+    written: list[Path] = []
     for source, notes in by_source.items():
         name = deck_name_for(deck, Path(source))
-        written.append(_write_one(result, notes, Path(folder) / f"{slug(name)}.{fmt}", name, fmt))
-    _mark_exported(result)
+        target = Path(folder) / f"{slug(name)}.{fmt}"
+        count = 1
+        while target in written:  # a/x.txt and b/x.txt: two subdecks, two files
+            count += 1
+            name = f"{deck_name_for(deck, Path(source))} {count}"
+            target = Path(folder) / f"{slug(name)}.{fmt}"
+        written.append(_write_one(result, notes, target, name, fmt))
+    record(result)
     return written
 
 
-def _mark_exported(result: BuildResult) -> None:
+def record(result: BuildResult) -> None:
+    """Record the build's articles in the library and mark its notes exported, in one transaction.
+
+    Called only once the output is in place: a build that writes nothing
+    (``--strict`` failure, an output error, nothing new) changes nothing in
+    the library, so its words never count as known without reaching Anki.
+    """
     if result.library is not None:
         from .library import Library
 
         with Library.open(result.library) as library:
-            library.mark_exported((entry.key for entry in result.exported), result.built_at)
+            library.record_build(result.articles, (entry.key for entry in result.exported), result.built_at)
+
+
+def text_output(result: BuildResult, fmt: str) -> str:
+    """The TSV or JSON text of the notes, for ``-o -`` (standard output)."""
+    from .formats import json_text, tsv_text
+
+    if fmt == "tsv":
+        return tsv_text(result.notes)
+    if fmt == "json":
+        return json_text(result.notes)
+    raise OutputError("-o - writes to standard output only with --format tsv or json")
 
 
 def _write_one(result: BuildResult, notes: list[RenderedNote], path: Path, deck: str, fmt: str) -> Path:
+    from .safety import refuse_unsafe_target
+
+    refuse_unsafe_target(path, result.protected, "deck" if fmt == "apkg" else f"{fmt.upper()} file")
     if fmt == "tsv":
         from .formats import write_tsv
 

@@ -6,6 +6,7 @@ library's own errors into one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
+import sys
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
@@ -103,6 +104,19 @@ def main(
     ] = None,
 ) -> None:
     """Turn Chinese articles with inline pinyin annotations into Anki decks."""
+    _exit_on_sigterm()
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM raises SystemExit, so that ``finally`` and ``with`` blocks remove temporary files and folders."""
+    import signal
+    import threading
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
 
 
 def _fail(exc: DeckgenError) -> typer.Exit:
@@ -189,10 +203,13 @@ def build(
         Path | None, typer.Option("--report", help="Also write every warning and note as JSON to this file.")
     ] = None,
 ) -> None:
-    """Mine annotated words into an Anki deck (.apkg), or TSV/JSON."""
+    """Mine annotated words into an Anki deck (.apkg), or TSV/JSON (``-o -``: standard output)."""
     from . import api
 
     _check_input_format(input_format)
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout and (fmt == "apkg" or per_source):
+        raise _fail(DeckgenError("-o - (standard output) needs --format tsv or json, and one deck"))
     try:
         filters = api.Filters(api.read_known(known) if known else None, skip_particles, skip_hsk, skip_common)
         options = api.Options(
@@ -216,7 +233,9 @@ def build(
             for notice in exc.deck.notices:
                 typer.echo(f"warning: {notice}", err=True)
             raise
-        if per_source:
+        if to_stdout:
+            paths = [Path("-")] if api.write_deck_to(mined, sys.stdout, fmt.value) else []
+        elif per_source:
             paths = api.write_decks_per_source(mined, output, fmt.value)
         else:
             written = api.write_deck(mined, output, fmt.value)
@@ -228,7 +247,7 @@ def build(
     except KeyboardInterrupt:
         typer.echo("deckgen: interrupted; nothing was written over your previous deck", err=True)
         raise typer.Exit(130) from None
-    _summary(mined, paths)
+    _summary(mined, paths, err=to_stdout)
     if mined.failed:
         raise typer.Exit(1)
 
@@ -319,7 +338,11 @@ def _date(stamp: float) -> str:
     return datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC).strftime("%Y-%m-%d")
 
 
-def _summary(result: Mined, paths: list[Path]) -> None:
+def _summary(result: Mined, paths: list[Path], err: bool = False) -> None:
+    """The summary, on stdout (on stderr when the notes themselves went to stdout)."""
+    import functools
+
+    echo = functools.partial(typer.echo, err=err)
     files = len(result.sources) - len(result.failed)
     if paths:
         outcome = f"{len(result.notes)} notes written to {', '.join(map(str, paths))}"
@@ -327,31 +350,31 @@ def _summary(result: Mined, paths: list[Path]) -> None:
         outcome = "nothing new: no file written"  # an older deck at the target stays as it was
     else:
         outcome = "no words left to export: no file written"
-    typer.echo(f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; {outcome}")
+    echo(f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; {outcome}")
     if result.readers:
-        typer.echo("read as: " + ", ".join(f"{Path(path).name} ({name})" for path, name in result.readers.items()))
+        echo("read as: " + ", ".join(f"{Path(path).name} ({name})" for path, name in result.readers.items()))
     if result.library is not None or result.filtered:
         filtered = sum(result.filtered.values())
         reasons = ", ".join(f"{n} {why}" for why, n in result.filtered.items())
-        typer.echo(
+        echo(
             f"{result.new} new words, {result.known} already known, {filtered} filtered out"
             + (f" ({reasons})" if reasons else "")
         )
         if result.known and result.library is not None:
-            typer.echo(f"  known: met first in earlier articles (library {result.library}; --all or --no-library)")
+            echo(f"  known: met first in earlier articles (library {result.library}; --all or --no-library)")
     flagged = result.flagged
     if flagged:
-        typer.echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
+        echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
     if result.left_out:
-        typer.echo(
+        echo(
             f"{len(result.left_out)} span(s) left out as probably not words: "
             + "、".join(result.left_out)
             + " (the warnings show their sentences; --keep-unsure exports them)"
         )
     if result.notices:
-        typer.echo(f"{len(result.notices)} warning(s):")
+        echo(f"{len(result.notices)} warning(s):")
         for notice in result.notices[:MAX_SHOWN_WARNINGS]:
-            typer.echo(f"  {notice}")
+            echo(f"  {notice}")
         hidden = len(result.notices) - MAX_SHOWN_WARNINGS
         if hidden > 0:
-            typer.echo(f"  … and {hidden} more (--report FILE.json lists them all)")
+            echo(f"  … and {hidden} more (--report FILE.json lists them all)")

@@ -16,8 +16,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from .package import atomic_target, note_guid
+from .package import note_guid
 from .render import FIELDS, RenderedNote
+from .safety import atomic_target
 
 TSV_COLUMNS = (
     "Hanzi",
@@ -63,15 +64,25 @@ def json_notes(notes: Sequence[RenderedNote]) -> list[dict[str, object]]:
     ]
 
 
+def tsv_text(notes: Sequence[RenderedNote]) -> str:
+    """The whole TSV file."""
+    return "".join(line + "\n" for line in tsv_lines(notes))
+
+
+def json_text(notes: Sequence[RenderedNote]) -> str:
+    """The whole JSON file."""
+    return json.dumps(json_notes(notes), ensure_ascii=False, indent=1) + "\n"
+
+
 def write_tsv(notes: Sequence[RenderedNote], path: Path) -> Path:
     """Write the TSV file atomically."""
     with atomic_target(Path(path), "TSV file") as tmp:
-        tmp.write_text("".join(line + "\n" for line in tsv_lines(notes)), encoding="utf-8")
+        tmp.write_text(tsv_text(notes), encoding="utf-8")
     return Path(path)
 
 
 def write_json(notes: Sequence[RenderedNote], path: Path) -> Path:
     """Write the JSON file atomically."""
     with atomic_target(Path(path), "JSON file") as tmp:
-        tmp.write_text(json.dumps(json_notes(notes), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        tmp.write_text(json_text(notes), encoding="utf-8")
     return Path(path)

@@ -520,30 +520,46 @@ class Library:
         growth statistics are about.  A new word keeps the reading it was
         first seen with.
         """
+        with self._write(f"cannot record {source}") as conn:
+            return self._record(conn, source, sightings, when)
+
+    def record_build(self, articles: Mapping[str, Sequence[Sighting]], exported: Iterable[Key], when: float) -> None:
+        """Record a build's articles and mark its notes exported, all in one transaction.
+
+        The build calls this once its output is in place, so a build that
+        wrote nothing (``--strict``, a full disk, nothing new) leaves the
+        library as it was: its words are never "already known" without
+        having reached Anki.
+        """
+        with self._write("cannot record the build") as conn:
+            for source, sightings in articles.items():
+                self._record(conn, source, sightings, when)
+            self._mark(conn, exported, when)
+
+    def _record(self, conn: sqlite3.Connection, source: str, sightings: Sequence[Sighting], when: float) -> set[Key]:
         first: dict[Key, Sighting] = {}
         for sighting in sightings:
             first.setdefault(sighting.key, sighting)
-        with self._write(f"cannot record {source}") as conn:
-            known = self._ids(first)
-            new = [key for key in first if key not in known]
-            _insert_words(conn, [(key[0], first[key].pinyin, key[1], when, source) for key in new])
-            ids = {**known, **self._ids(new)} if new else known
-            total = conn.execute("SELECT COUNT(*) FROM words").fetchone()[0]
-            conn.execute(
-                """
-                INSERT INTO articles (source, built_at, last_built_at, words, new_words, total_after)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (source) DO UPDATE SET last_built_at = excluded.last_built_at, words = excluded.words
-                """,
-                (source, when, when, len(first), len(new), total),
-            )
-            _insert_occurrences(
-                conn,
-                [
-                    (ids[s.key], s.before, s.word, s.after, _sentence_key(s.sentence), source, s.line, when)
-                    for s in sightings
-                ],
-            )
+        known = self._ids(first)
+        new = [key for key in first if key not in known]
+        _insert_words(conn, [(key[0], first[key].pinyin, key[1], when, source) for key in new])
+        ids = {**known, **self._ids(new)} if new else known
+        total = conn.execute("SELECT COUNT(*) FROM words").fetchone()[0]
+        conn.execute(
+            """
+            INSERT INTO articles (source, built_at, last_built_at, words, new_words, total_after)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (source) DO UPDATE SET last_built_at = excluded.last_built_at, words = excluded.words
+            """,
+            (source, when, when, len(first), len(new), total),
+        )
+        _insert_occurrences(
+            conn,
+            [
+                (ids[s.key], s.before, s.word, s.after, _sentence_key(s.sentence), source, s.line, when)
+                for s in sightings
+            ],
+        )
         return set(new)
 
     def mark_exported(self, keys: Iterable[Key], when: float) -> None:
@@ -553,9 +569,12 @@ class Library:
         a note the learner has since edited in Anki is never stamped again.
         Keys not in the library are ignored: record the article first.
         """
-        rows = [(when, hanzi, pinyin_key) for hanzi, pinyin_key in keys]
         with self._write("cannot mark words exported") as conn:
-            conn.executemany(
-                "UPDATE words SET exported_at = ? WHERE hanzi = ? AND pinyin_key = ? AND exported_at IS NULL",
-                rows,
-            )
+            self._mark(conn, keys, when)
+
+    @staticmethod
+    def _mark(conn: sqlite3.Connection, keys: Iterable[Key], when: float) -> None:
+        conn.executemany(
+            "UPDATE words SET exported_at = ? WHERE hanzi = ? AND pinyin_key = ? AND exported_at IS NULL",
+            [(when, hanzi, pinyin_key) for hanzi, pinyin_key in keys],
+        )

@@ -22,7 +22,7 @@ import stat
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -689,23 +689,25 @@ def _ruby_tokens(ruby: Tag) -> list[tuple[str, object, bool, str]]:
     from bs4.element import NavigableString, PreformattedString, Tag
 
     tokens: list[tuple[str, object, bool, str]] = []
-    for node in ruby.descendants:
-        if isinstance(node, Tag) and node.name != "rt":
+    # Depth first with each node's context (skipped, inside <rtc>, nearest rt/rp/rb) carried down, so that
+    # deeply nested rubies cost their size, not size × depth as walking up the parents did.
+    roles = {"rt": "reading", "rp": "skip", "rb": "base"}
+    stack: list[tuple[PageElement, bool, bool, object, str]] = [
+        (child, False, False, None, "base") for child in reversed(ruby.contents)
+    ]
+    while stack:
+        node, skipped, in_rtc, owner, role = stack.pop()
+        if isinstance(node, Tag):
+            skipped = skipped or node.name in _DROPPED_TAGS
+            in_rtc = in_rtc or node.name == "rtc"
+            if node.name in roles:
+                owner, role = node, roles[node.name]
+            stack.extend((child, skipped, in_rtc, owner, role) for child in reversed(node.contents))
+            if node.name != "rt":
+                continue
+        elif isinstance(node, PreformattedString) or not isinstance(node, NavigableString):
             continue
-        if isinstance(node, PreformattedString) or not isinstance(node, (Tag, NavigableString)):
-            continue
-        role, owner, in_rtc = "base", None, False
-        for parent in chain([node] if isinstance(node, Tag) else [], node.parents):
-            if parent is ruby:
-                break
-            if parent.name in _DROPPED_TAGS:
-                role = "skip"
-                break
-            in_rtc = in_rtc or parent.name == "rtc"
-            if owner is None and parent.name in ("rt", "rp", "rb"):
-                owner = parent
-                role = {"rt": "reading", "rp": "skip", "rb": "base"}[parent.name]
-        if role == "skip":
+        if skipped or role == "skip":
             continue
         if owner is None and in_rtc:
             role = "reading"
@@ -780,6 +782,21 @@ def _moved(position: int, edits: list[tuple[int, int, int]]) -> int:
     return position - shift
 
 
+def _moved_all(positions: list[int], edits: list[tuple[int, int, int]]) -> list[int]:
+    """:func:`_moved` for ascending *positions*, in one pass over the edits."""
+    out, shift, index = [], 0, 0
+    for position in positions:
+        while index < len(edits) and edits[index][1] <= position:
+            start, end, kept = edits[index]
+            shift += end - start - kept
+            index += 1
+        if index < len(edits) and edits[index][0] < position:
+            out.append(edits[index][0] - shift)
+        else:
+            out.append(position - shift)
+    return out
+
+
 def _join_block(pieces: Sequence[tuple[str, str]]) -> str:
     """The text of one block: bases joined, whitespace collapsed, readings added.
 
@@ -797,7 +814,11 @@ def _join_block(pieces: Sequence[tuple[str, str]]) -> str:
         if reading:
             marks.append((position, reading))
     text, edits = _collapse(base)
-    for position, reading in reversed(marks):
-        at = _moved(position, edits)
-        text = f"{text[:at]}({reading}){text[at:]}"
+    out: list[str] = []
+    last = 0
+    for at, reading in zip(_moved_all([position for position, _ in marks], edits), (r for _, r in marks), strict=True):
+        out += [text[last:at], f"({reading})"]  # one pass: inserting into the text per mark was quadratic
+        last = at
+    out.append(text[last:])
+    text = "".join(out)
     return text

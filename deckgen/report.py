@@ -36,7 +36,7 @@ def report_data(result: Deck, deck: Path | None) -> dict[str, Any]:
 
 def write_report(result: Deck, path: Path, deck: Path | None) -> Path:
     """Write the JSON report to *path*, atomically."""
-    from .package import atomic_target
+    from .safety import atomic_target
 
     with atomic_target(Path(path), "report") as tmp:
         tmp.write_text(json.dumps(report_data(result, deck), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
