@@ -34,7 +34,7 @@ from .select import Filters
 if TYPE_CHECKING:  # pragma: no cover
     from .build import BuildResult
     from .known import KnownWords
-    from .library import ArticleRow, WordRow
+    from .librows import ArticleRow, WordRow
 
 __all__ = [
     "INPUT_FORMATS",

@@ -27,7 +27,8 @@ from .select import Filters, skip_reason
 from .sentences import Example
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .library import Library, Sighting
+    from .library import Library
+    from .librows import Sighting
 
 DEFAULT_DECK = "Chinese reading"
 SUPPORTED_STYLES = (
@@ -151,7 +152,7 @@ def mine_file(
     chapters are articles); a word list's entry, which has no sentence, is
     recorded with the word alone.
     """
-    from .library import Sighting
+    from .librows import Sighting
     from .readers import read, read_text
 
     grouper = Grouper(max_examples)

@@ -1,4 +1,4 @@
-"""Where deckgen keeps its files: the cache folder its precomputed indexes share."""
+"""Where deckgen keeps its files: the cache folder its precomputed indexes share, and the user data folder."""
 
 from __future__ import annotations
 
@@ -19,3 +19,11 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path("deckgen", appauthor=False)
+
+
+def data_dir() -> Path:
+    """The platform's user data folder (platformdirs: ``$XDG_DATA_HOME/deckgen`` or ``~/.local/share/deckgen`` on
+    Linux), where the word library lives: user data, never deleted with caches."""
+    from platformdirs import user_data_path
+
+    return user_data_path("deckgen", appauthor=False)

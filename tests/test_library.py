@@ -12,8 +12,6 @@ import pytest
 from deckgen import library
 from deckgen.errors import DeckgenError
 from deckgen.library import (
-    LATEST,
-    SCHEMA_V1,
     ArticleRow,
     Example,
     Key,
@@ -23,6 +21,7 @@ from deckgen.library import (
     WordRow,
     default_path,
 )
+from deckgen.libschema import LATEST, SCHEMA_V1
 
 
 def sighting(hanzi: str, pinyin: str, sentence: str, line: int = 1) -> Sighting:
