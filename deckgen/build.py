@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,11 +23,10 @@ from .notices import Notice
 from .pinyin import join_syllables
 from .read import Text
 from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render
-from .select import Filters, skip_reason
+from .select import Filters, apply_filters, consult_library
 from .sentences import Example
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .library import Library
     from .librows import Sighting
 
 DEFAULT_DECK = "Chinese reading"
@@ -304,18 +303,13 @@ def build(
         left_out = [] if options.keep_unsure else [e.hanzi for e in entries if "unsure" in e.flags]
         if left_out:
             entries = [entry for entry in entries if "unsure" not in entry.flags]
-        filtered: Counter[str] = Counter()
-        kept = []
-        for entry in entries:
-            reason = skip_reason(entry, options.filters) if options.filters.active else ""
-            if reason:
-                filtered[reason] += 1
-            else:
-                kept.append(entry)
+        kept, filtered = apply_filters(entries, options.filters)
         known: set[tuple[str, str]] = set()
         stamps: dict[tuple[str, str], float] = {}
         if library is not None:
-            kept, known, stamps = _consult_library(library, options, kept)
+            kept, known, stamps = consult_library(
+                library, kept, options.examples, export_all=options.export_all, keep_stamps=not options.update_existing
+            )
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
     new = sum(1 for entry in kept if entry.key not in known)
     del entries  # kept holds what is still needed, and gives each entry up as it is enriched
@@ -346,47 +340,6 @@ def build(
             *(Path(p) for p in (options.filters.known.sources if options.filters.known is not None else ())),
         ),
     )
-
-
-def _consult_library(
-    library: Library, options: BuildOptions, kept: list[Entry]
-) -> tuple[list[Entry], set[tuple[str, str]], dict[tuple[str, str], float]]:
-    """Drop words first met in other articles, gather sentences from the library.
-
-    Words already exported keep their first export time as their note's
-    modification time (unless ``update_existing``), so importing the deck
-    never overwrites a note the learner may have edited.
-    """
-    # A word list's entry has no sentence: the word alone is what the library recorded for it.
-    sentences = {entry.key: {example.text for example in entry.examples} or {entry.hanzi} for entry in kept}
-    known = library.known_elsewhere(sentences)
-    listed = [entry.key for entry in kept if not entry.examples and entry.key in known]
-    if listed:  # a listed word met in articles is known only once exported: the learner asked for it
-        known -= listed_unexported(library, listed)
-    chosen = kept if options.export_all else [entry for entry in kept if entry.key not in known]
-    exported = library.exported_at(entry.key for entry in chosen)
-    gathered = []
-    for entry in chosen:
-        examples = list(entry.examples)
-        texts = {example.text for example in examples}
-        for extra in library.examples(entry.key, options.examples):
-            if len(examples) >= options.examples:
-                break
-            if not (extra.before or extra.after):
-                continue  # seen only in a byline: no sentence to show
-            text = extra.before + extra.word + extra.after
-            if text not in texts:
-                texts.add(text)
-                examples.append(Example(extra.before, extra.word, extra.after))
-        gathered.append(replace(entry, examples=tuple(examples[: options.examples])))
-    stamps = {} if options.update_existing else {(e.hanzi, e.pinyin): t for e in chosen if (t := exported.get(e.key))}
-    return gathered, known, stamps
-
-
-def listed_unexported(library: Library, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The word-list keys the library met in other articles but never exported."""
-    exported = library.exported_at(keys)
-    return {key for key in keys if key not in exported}
 
 
 def deck_name_for(deck: str, source: Path) -> str:
