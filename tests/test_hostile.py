@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import html
 import json
 import os
+import re
 import resource
 import signal
 import sqlite3
@@ -25,7 +27,7 @@ from deckgen.cli import app
 from deckgen.library import Library
 
 from .apkg import read_notes
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, anki_collection, import_apkg
 
 runner = CliRunner()
 
@@ -395,3 +397,41 @@ def test_sigterm_removes_the_known_temporary_folder(
         signal.signal(signal.SIGTERM, previous)
     assert result.exit_code == 128 + signal.SIGTERM
     assert list(temporary.iterdir()) == []
+
+
+# --- 5. Anki markup from article text is inert --------------------------------------------------------
+
+HOSTILE_SENTENCE = "[sound:x.mp3]关键(guānjiàn)[anki:tts lang=zh_CN]坏话[/anki:tts]{{c1::秘密}}。"
+
+
+def test_anki_markup_in_articles_plays_nothing(tmp_path: Path) -> None:
+    pytest.importorskip("anki.collection", reason="the anki package (test extra) is needed for import tests")
+    from anki.sound import SoundOrVideoTag, TTSTag
+
+    article = tmp_path / "[sound:y.mp3]{{c1::z}}.txt"
+    article.write_text(HOSTILE_SENTENCE + "\n后来又见到关键(guānjiàn)[SOUND:z.mp3]。\n", encoding="utf-8")
+    options = BuildOptions(cards=("recognition", "recall", "listening", "sentence"), library=None, export_all=True)
+    apkg = write(build([article], options), tmp_path / "d.apkg", "D")
+    with anki_collection(tmp_path / "c.anki2") as col:
+        import_apkg(col, apkg)
+        [note] = [col.get_note(nid) for nid in col.find_notes("")]
+        assert "[sound:" not in note["Sentence"] and "{{" not in note["Sentence"]
+        cards = note.cards()
+        assert len(cards) == 4
+        for card in cards:
+            tags = card.question_av_tags() + card.answer_av_tags()
+            assert tags and not [tag for tag in tags if isinstance(tag, SoundOrVideoTag)]
+            assert all(isinstance(tag, TTSTag) and tag.lang == "zh_CN" for tag in tags)
+            assert not [tag for tag in tags if tag.field_text.strip() == "坏话"]
+            shown = html.unescape(re.sub("<[^>]+>", "", card.answer()))
+            assert "[sound:x.mp3]关键[anki:tts lang=zh_CN]坏话[/anki:tts]{{c1::秘密}}" in shown  # the text, as written
+
+
+def test_tsv_cells_do_not_start_formulas(tmp_path: Path) -> None:
+    article = tmp_path / "=cmd.txt"
+    article.write_text("=1+1 关键(guānjiàn)的[sound:x.mp3]。\n@SUM 节点(jiédiǎn)。\n", encoding="utf-8")
+    path = write(build([article], BuildOptions(library=None)), tmp_path / "d.tsv", "D", "tsv")
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell and cell[0] in "=+-@"]
+    assert "'=1+1 关键的[\u2060sound:x.mp3]。" in cells and "'@SUM 节点。" in cells and "'=cmd" in cells
