@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .package import note_guid
-from .render import FIELDS, RenderedNote
+from .render import ANKI_MARKUP, FIELDS, RenderedNote
 from .safety import atomic_target
 
 TSV_COLUMNS = (
@@ -34,6 +34,7 @@ TSV_COLUMNS = (
 )
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"[\t\r\n]+")
+_FORMULA_STARTS = frozenset("=+-@")
 
 
 def plain(field: str) -> str:
@@ -41,13 +42,29 @@ def plain(field: str) -> str:
 
     >>> plain('a&lt;b <b class="hl">字</b>\\tc')
     'a<b 字 c'
+
+    Anki markup the field held inert (``&#91;sound:``) stays inert as plain
+    text: a word joiner, which shows nothing, follows its opening mark.
+
+    >>> plain('&#91;sound:x.mp3]') == '[\u2060sound:x.mp3]'
+    True
     """
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", field))).strip()
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub("", field))).strip()
+    return ANKI_MARKUP.sub(lambda mark: mark.group() + "\u2060", text)
+
+
+def cell(text: str) -> str:
+    """A TSV cell a spreadsheet will not run: one starting with ``= + - @`` gets a ``'`` in front.
+
+    >>> print(cell('=SUM(A1)'), cell('-ism'), cell('关键'))
+    '=SUM(A1) '-ism 关键
+    """
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
 def tsv_lines(notes: Sequence[RenderedNote]) -> list[str]:
     """One tab-separated line per note, columns as in :data:`TSV_COLUMNS` plus the tags."""
-    return ["\t".join([*(plain(n.field(c)) for c in TSV_COLUMNS), " ".join(n.tags)]) for n in notes]
+    return ["\t".join([*(cell(plain(n.field(c))) for c in TSV_COLUMNS), cell(" ".join(n.tags))]) for n in notes]
 
 
 def json_notes(notes: Sequence[RenderedNote]) -> list[dict[str, object]]:

@@ -243,6 +243,18 @@ def os_error(path: Path, error: OSError) -> InputError:
     return InputError(f"{path_label(path)}: cannot read ({reason})")
 
 
+def require_regular(path: Path) -> None:
+    """Refuse a folder, FIFO, device or socket before anything opens it (a FIFO would block the open)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise os_error(path, error) from error
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path_label(path)}: is a directory")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path_label(path)}: not a regular file (a device, FIFO or socket)")
+
+
 def _read_sample(path: Path) -> tuple[bytes, bool]:
     """The first bytes of *path*, and whether they are the whole file.
 
@@ -250,11 +262,7 @@ def _read_sample(path: Path) -> tuple[bytes, bool]:
     blocking the open.
     """
     try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise InputError(f"{path_label(path)}: is a directory")
-        if not stat.S_ISREG(mode):
-            raise InputError(f"{path_label(path)}: not a regular file")
+        require_regular(path)
         with path.open("rb") as handle:
             sample = handle.read(_SAMPLE_BYTES + 1)
     except OSError as error:

@@ -104,12 +104,29 @@ def templates() -> tuple[dict[str, str], ...]:
 
 
 def escape(text: str) -> str:
-    """Article text as HTML element content: ``<``, ``>`` and ``&`` escaped, quotes kept.
+    """Article text as HTML element content: ``<``, ``>`` and ``&`` escaped, quotes kept, Anki markup inert.
+
+    Anki plays ``[sound:…]`` and speaks ``[anki:tts …]…[/anki:tts]`` wherever
+    they appear in a rendered card, and ``{{c1::…}}`` is a cloze to a cloze
+    note type.  Article text is data, so the ``[`` of such a tag and the
+    second ``{`` of ``{{`` become character references: the card shows the
+    same text, and Anki sees no tag.
 
     >>> print(escape("<img onerror=alert(1)> & yòu'éryuán"))
     &lt;img onerror=alert(1)&gt; &amp; yòu'éryuán
+    >>> print(escape("[sound:x.mp3] {{c1::字}} 个[gè]"))
+    &#91;sound:x.mp3] &#123;{c1::字}} 个[gè]
     """
-    return html.escape(text, quote=False)
+    return ANKI_MARKUP.sub(_inert, html.escape(text, quote=False))
+
+
+# The openings of Anki's own markup: media and TTS tags (any case, as a sloppy editor may write them), and
+# template or cloze braces.
+ANKI_MARKUP = re.compile(r"\[(?=\s*/?\s*(?:sound|anki)\s*:)|\{(?=\{)", re.IGNORECASE)
+
+
+def _inert(mark: re.Match[str]) -> str:
+    return "&#91;" if mark.group() == "[" else "&#123;"
 
 
 def example_html(example: Example) -> str:
@@ -194,7 +211,7 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
         "Sentence": example_html(first) if first else "",
         "SentencePinyin": escape(entry.sentence_pinyin),
         "MoreSentences": ("<ol>" + "".join(f"<li>{example_html(e)}</li>" for e in more) + "</ol>") if more else "",
-        "Source": html.escape(", ".join(Path(s).stem for s in entry.sources)),
+        "Source": ANKI_MARKUP.sub(_inert, html.escape(", ".join(Path(s).stem for s in entry.sources))),
         "HanziColor": hanzi_html(entry.hanzi, entry.syllables),
         "PinyinColor": pinyin_html(entry.syllables),
         "Notes": "",

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import errno
+import html
 import json
 import os
+import re
 import resource
 import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from deckgen import package
+from deckgen import known, package
 from deckgen.build import BuildOptions, build, mine_file, write
 from deckgen.cli import app
-from deckgen.known import words_from_file
 from deckgen.library import Library
 
 from .apkg import read_notes
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, anki_collection, import_apkg
 
 runner = CliRunner()
 
@@ -158,7 +161,7 @@ def test_a_long_known_line_costs_what_its_lines_cost(tmp_path: Path, unit: str) 
     one, lines = tmp_path / "one.txt", tmp_path / "lines.txt"
     one.write_text(unit * 60_000 + "\n", encoding="utf-8")
     lines.write_text((unit * 100 + "\n") * 600, encoding="utf-8")
-    _at_most_thrice(_seconds(lambda: words_from_file(one)), _seconds(lambda: words_from_file(lines)))
+    _at_most_thrice(_seconds(lambda: known.words_from_file(one)), _seconds(lambda: known.words_from_file(lines)))
 
 
 # --- 4. outputs never destroy what they must not ---------------------------------------------------
@@ -308,3 +311,127 @@ def test_file_size_limit_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert done.stderr.startswith(f"deckgen: error: {target}: cannot write the deck (")
     assert len(done.stderr.strip().splitlines()) == 1
     assert target.read_bytes() == b"the previous deck"
+
+
+# --- 3. bounded reads of --known --------------------------------------------------------------------
+
+
+@pytest.fixture
+def deck(tmp_path: Path) -> Path:
+    """A real .apkg of the example article, to read as --known."""
+    return write(build([EXAMPLE]), tmp_path / "known.apkg", "Known")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "char device"])
+def test_special_files_are_refused_as_input_and_known(tmp_path: Path, kind: str) -> None:
+    if kind == "fifo":
+        special = tmp_path / "fifo"
+        os.mkfifo(special)
+    else:
+        special = Path("/dev/zero")
+    line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(special)), 2)
+    assert line == f"deckgen: error: {special}: not a regular file (a device, FIFO or socket)"
+    line = one_line_error(run("build", str(special), "--no-library"), 2)
+    assert line == f"deckgen: error: {special}: not a regular file (a device, FIFO or socket)"
+
+
+def test_known_package_over_the_size_cap_is_refused(
+    tmp_path: Path, deck: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "书架" in known.words_from_file(deck)
+    monkeypatch.setattr(known, "MAX_BYTES", 4096)
+    line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(deck)), 2)
+    assert line == f"deckgen: error: {deck}: the collection inside is larger than 4 KB; refusing to read it"
+
+
+def test_known_zstd_collection_over_the_size_cap_is_refused(
+    tmp_path: Path, deck: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zstandard
+
+    with zipfile.ZipFile(deck) as archive:
+        collection = archive.read("collection.anki2")
+    compressed = tmp_path / "collection.anki21b"
+    compressed.write_bytes(zstandard.ZstdCompressor().compress(collection))  # no content size in the frame header
+    bomb = tmp_path / "bomb.apkg"
+    with zipfile.ZipFile(bomb, "w") as archive:
+        archive.writestr("collection.anki21b", compressed.read_bytes())
+    assert "书架" in known.words_from_file(bomb)
+    cap = 2 * compressed.stat().st_size  # the compressed data fits, what it unpacks to does not
+    assert cap < len(collection)
+    monkeypatch.setattr(known, "MAX_BYTES", cap)
+    for path in (compressed, bomb):
+        line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(path)), 2)
+        assert line.startswith(f"deckgen: error: {path}: the decompressed collection is larger than ")
+
+
+def test_known_package_with_too_many_members_is_refused(
+    tmp_path: Path, deck: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many = tmp_path / "many.apkg"
+    with zipfile.ZipFile(deck) as source, zipfile.ZipFile(many, "w") as archive:
+        archive.writestr("collection.anki2", source.read("collection.anki2"))
+        for n in range(20):
+            archive.writestr(str(n), b"")
+    monkeypatch.setattr(known, "MAX_MEMBERS", 10)
+    line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(many)), 2)
+    assert line == f"deckgen: error: {many}: holds 21 files, more than 10; refusing to read it"
+
+
+def test_sigterm_removes_the_known_temporary_folder(
+    tmp_path: Path, deck: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+
+    def killed(*args: object) -> None:
+        assert [p.name for p in temporary.iterdir()] != []  # the unpacked collection is there
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(known, "_words_from_database", killed)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        result = runner.invoke(app, ["build", str(EXAMPLE), "--no-library", "--known", str(deck)])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert result.exit_code == 128 + signal.SIGTERM
+    assert list(temporary.iterdir()) == []
+
+
+# --- 5. Anki markup from article text is inert --------------------------------------------------------
+
+HOSTILE_SENTENCE = "[sound:x.mp3]关键(guānjiàn)[anki:tts lang=zh_CN]坏话[/anki:tts]{{c1::秘密}}。"
+
+
+def test_anki_markup_in_articles_plays_nothing(tmp_path: Path) -> None:
+    pytest.importorskip("anki.collection", reason="the anki package (test extra) is needed for import tests")
+    from anki.sound import SoundOrVideoTag, TTSTag
+
+    article = tmp_path / "[sound:y.mp3]{{c1::z}}.txt"
+    article.write_text(HOSTILE_SENTENCE + "\n后来又见到关键(guānjiàn)[SOUND:z.mp3]。\n", encoding="utf-8")
+    options = BuildOptions(cards=("recognition", "recall", "listening", "sentence"), library=None, export_all=True)
+    apkg = write(build([article], options), tmp_path / "d.apkg", "D")
+    with anki_collection(tmp_path / "c.anki2") as col:
+        import_apkg(col, apkg)
+        [note] = [col.get_note(nid) for nid in col.find_notes("")]
+        assert "[sound:" not in note["Sentence"] and "{{" not in note["Sentence"]
+        cards = note.cards()
+        assert len(cards) == 4
+        for card in cards:
+            tags = card.question_av_tags() + card.answer_av_tags()
+            assert tags and not [tag for tag in tags if isinstance(tag, SoundOrVideoTag)]
+            assert all(isinstance(tag, TTSTag) and tag.lang == "zh_CN" for tag in tags)
+            assert not [tag for tag in tags if tag.field_text.strip() == "坏话"]
+            shown = html.unescape(re.sub("<[^>]+>", "", card.answer()))
+            assert "[sound:x.mp3]关键[anki:tts lang=zh_CN]坏话[/anki:tts]{{c1::秘密}}" in shown  # the text, as written
+
+
+def test_tsv_cells_do_not_start_formulas(tmp_path: Path) -> None:
+    article = tmp_path / "=cmd.txt"
+    article.write_text("=1+1 关键(guānjiàn)的[sound:x.mp3]。\n@SUM 节点(jiédiǎn)。\n", encoding="utf-8")
+    path = write(build([article], BuildOptions(library=None)), tmp_path / "d.tsv", "D", "tsv")
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell and cell[0] in "=+-@"]
+    assert "'=1+1 关键的[\u2060sound:x.mp3]。" in cells and "'@SUM 节点。" in cells and "'=cmd" in cells
