@@ -54,7 +54,7 @@ def char_readings(ch: str) -> tuple[str, ...]:
     >>> char_readings('率')
     ('lǜ', 'shuài', 'lüè')
     """
-    from .dictionary import _rows
+    from .dictionary import rows
     from .pinyintables import tables
 
     readings = tables().char(ch)
@@ -62,7 +62,7 @@ def char_readings(ch: str) -> tuple[str, ...]:
     # CC-CEDICT's neutral tones pypinyin lacks: 过 guo, as in 去过(guo).
     neutral = tuple(
         strip_tones(reading)
-        for row in _rows(ch)
+        for row in rows(ch)
         if len(row.syllables) == 1 and row.syllables[0].endswith("5")
         for reading in found
         if strip_tones(reading) == row.syllables[0][:-1].lower().replace("u:", "ü")
@@ -204,11 +204,11 @@ def is_known_word(word: str) -> bool:
     """
     if len(word) == 1 or segment.word_count(word) > 0:
         return True
-    from .dictionary import _rows
+    from .dictionary import rows
     from .script import simplified_of
 
     simplified = simplified_of(word)
-    return (simplified != word and segment.word_count(simplified) > 0) or bool(_rows(word))
+    return (simplified != word and segment.word_count(simplified) > 0) or bool(rows(word))
 
 
 # Function words under their function reading: a span that begins or ends with one
@@ -361,24 +361,24 @@ def contradiction(text: str, position: int, syllable: str, tokens: Callable[[], 
     skipped: jieba often joins 一 to a measure word that is really a noun
     (这一行(háng) "this trade"), so it is no evidence against the reading.
     """
-    from .dictionary import _rows
+    from .dictionary import rows
     from .senses import _fits, _row_syllables
 
     for word, start, end in tokens():
         if start <= position < end and len(word) > 1:
             if word[0] in _NUMERAL or word[0] in "这那每几哪第":
                 return ""
-            rows = _rows(word)
-            if not rows:
+            found = rows(word)
+            if not found:
                 return ""
             index = position - start
-            for row in rows:
+            for row in found:
                 theirs = _row_syllables(row)
                 if len(theirs) == len(word):
                     wanted = [s.lower() for s in theirs]
                     wanted[index] = syllable
                     if _fits(row, word, tuple(wanted)):
                         return ""
-            readings = " / ".join(dict.fromkeys("".join(_row_syllables(row)) for row in rows))
+            readings = " / ".join(dict.fromkeys("".join(_row_syllables(row)) for row in found))
             return f"{text[position]}({syllable}) inside {word}, which CC-CEDICT reads {readings}"
     return ""

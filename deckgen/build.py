@@ -12,24 +12,25 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
-from .errors import DeckgenError, InputError, NoAnnotationsError
+from .errors import DeckgenError, InputError, NoAnnotationsError, OutputError
 from .mine import MineStats, mine_parsed
 from .notices import Notice
 from .pinyin import join_syllables
+from .read import Text
 from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render
-from .select import Filters, skip_reason
+from .select import Filters, apply_filters, consult_library
 from .sentences import Example
 
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Executor
 
-    from .library import Library, Sighting
+    from .librows import Sighting
 
 DEFAULT_DECK = "Chinese reading"
 SUPPORTED_STYLES = (
@@ -89,6 +90,10 @@ class BuildResult:
     built_at: float = 0.0
     left_out: list[str] = field(default_factory=list)  # spans that are probably not words, not exported
     readers: dict[str, str] = field(default_factory=dict)  # file -> the reader that read it
+    # What the library will record once the output is written: sightings by article.
+    articles: dict[str, list[Sighting]] = field(default_factory=dict)
+    # Files the build reads (inputs, the library, --known files): no output may be written over them.
+    protected: tuple[Path, ...] = ()
 
     @property
     def flagged(self) -> list[RenderedNote]:
@@ -137,9 +142,9 @@ class FileMined:
 
 
 def mine_file(
-    path: Path, encoding: str | None, max_examples: int, with_sightings: bool, input_format: str | None = None
+    path: Path | Text, encoding: str | None, max_examples: int, with_sightings: bool, input_format: str | None = None
 ) -> FileMined:
-    """Mine one file, streaming its lines; a file that cannot be used comes back with its error.
+    """Mine one file (or article in memory), streaming its lines; one that cannot be used comes back with its error.
 
     The reader is the one of the file's convention (:mod:`deckgen.readers`),
     or *input_format*.  Occurrences are folded into a
@@ -149,8 +154,8 @@ def mine_file(
     chapters are articles); a word list's entry, which has no sentence, is
     recorded with the word alone.
     """
-    from .library import Sighting
-    from .readers import read
+    from .librows import Sighting
+    from .readers import read, read_text
 
     grouper = Grouper(max_examples)
     articles: dict[str, list[Sighting]] = {}
@@ -158,27 +163,37 @@ def mine_file(
     stats = MineStats()
     reader = ""
     try:
-        opened = read(path, encoding, input_format)
+        opened = read_text(path, input_format) if isinstance(path, Text) else read(path, encoding, input_format)
         reader = opened.reader
         for article in opened.articles:
             sightings = articles.setdefault(article.source, [])
+            sentences: dict[tuple[str, str], set[str]] = {}  # per word: its distinct sentences kept so far
             for o in mine_parsed(article.lines, article.source, notices, stats):
                 grouper.add(o)
                 if with_sightings and "unsure" not in o.flags:
                     example = o.example or Example("", o.word, "")
+                    seen = sentences.setdefault((o.word, "".join(o.syllables)), set())
+                    if example.text in seen or len(seen) >= max_examples:
+                        continue  # the library keeps as many sentences per word and article as a note shows
+                    seen.add(example.text)
                     pinyin = join_syllables(o.syllables)
                     sightings.append(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
         if stats.annotations == 0:
             raise NoAnnotationsError(
-                f"{path}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES}; read as {reader})"
+                f"{_name(path)}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES}; read as {reader})"
             )
     except InputError as exc:
-        return FileMined(path, Grouper(max_examples), {}, [], error=exc, reader=reader)
-    return FileMined(path, grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
+        return FileMined(_name(path), Grouper(max_examples), {}, [], error=exc, reader=reader)
+    return FileMined(_name(path), grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
+
+
+def _name(path: Path | Text) -> Path:
+    """The path an input goes by: a file's own, an article's source name."""
+    return Path(path.source) if isinstance(path, Text) else path
 
 
 def _mine_all(
-    files: list[Path],
+    files: list[Path | Text],
     options: BuildOptions,
     progress: Callable[[Path, int, int], None] | None,
     pool: Callable[[], Executor],
@@ -192,12 +207,12 @@ def _mine_all(
         ]
         for index, (path, future) in enumerate(zip(files, futures, strict=True)):
             if progress:
-                progress(path, index, len(files))
+                progress(_name(path), index, len(files))
             yield future.result()
         return
     for index, path in enumerate(files):
         if progress:
-            progress(path, index, len(files))
+            progress(_name(path), index, len(files))
         yield mine_file(path, options.encoding, options.examples, with_sightings, options.input_format)
 
 
@@ -250,7 +265,7 @@ def _rendered(
 
 
 def build(
-    inputs: Sequence[Path],
+    inputs: Sequence[Path | Text],
     options: BuildOptions = BuildOptions(),
     progress: Callable[[Path, int, int], None] | None = None,
 ) -> BuildResult:
@@ -258,14 +273,13 @@ def build(
 
     A file that cannot be read is reported and skipped when other files
     remain; if every file fails, the first error is raised.  *progress* is
-    called before each file with (path, index, count).  Each article is
-    recorded in the library (one transaction each) as soon as it is mined.
+    called before each file with (path, index, count).  The library is only
+    read here: :func:`write` records the articles once the output is in place.
     """
     from .package import build_timestamp
     from .read import expand_inputs
 
     built_at = build_timestamp()
-    files = expand_inputs(list(inputs))
     workers = ExitStack()  # one pool of processes, made on first use, for mining and for enriching
     made: list[Executor] = []
 
@@ -275,30 +289,32 @@ def build(
         return made[0]
 
     with workers:
-        return _build(files, options, progress, pool, built_at)
+        return _build(expand_inputs(list(inputs)), options, progress, pool, built_at)
 
 
 def _build(
-    files: list[Path],
+    inputs: list[Path | Text],
     options: BuildOptions,
     progress: Callable[[Path, int, int], None] | None,
     pool: Callable[[], Executor],
     built_at: float,
 ) -> BuildResult:
     """:func:`build` once the inputs are known and the pool of processes is at hand."""
+    files = [_name(item) for item in inputs]
     notices: list[Notice] = []
     annotations = skipped = 0
     grouper = Grouper(options.examples)
     failed: list[Path] = []
     readers: dict[str, str] = {}
     first_error: DeckgenError | None = None
+    articles: dict[str, list[Sighting]] = {}
     with ExitStack() as stack:
         library = None
         if options.library is not None:
             from .library import Library
 
             library = stack.enter_context(Library.open(options.library))
-        for mined in _mine_all(files, options, progress, pool):
+        for mined in _mine_all(inputs, options, progress, pool):
             if mined.reader:
                 readers[str(mined.path)] = mined.reader
             if mined.error is not None:
@@ -310,9 +326,8 @@ def _build(
             annotations += mined.annotations
             skipped += mined.skipped
             grouper.merge(mined.grouper)
-            if library is not None:
-                for source, sightings in mined.articles.items():
-                    library.record_article(source, sightings, built_at)
+            for source, sightings in mined.articles.items():
+                articles.setdefault(source, []).extend(sightings)
         if len(failed) == len(files):
             raise first_error or InputError("no input files")
         entries = grouper.entries()
@@ -321,18 +336,13 @@ def _build(
         left_out = [] if options.keep_unsure else [e.hanzi for e in entries if "unsure" in e.flags]
         if left_out:
             entries = [entry for entry in entries if "unsure" not in entry.flags]
-        filtered: Counter[str] = Counter()
-        kept = []
-        for entry in entries:
-            reason = skip_reason(entry, options.filters) if options.filters.active else ""
-            if reason:
-                filtered[reason] += 1
-            else:
-                kept.append(entry)
+        kept, filtered = apply_filters(entries, options.filters)
         known: set[tuple[str, str]] = set()
         stamps: dict[tuple[str, str], float] = {}
         if library is not None:
-            kept, known, stamps = _consult_library(library, options, kept)
+            kept, known, stamps = consult_library(
+                library, kept, options.examples, export_all=options.export_all, keep_stamps=not options.update_existing
+            )
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
     new = sum(1 for entry in kept if entry.key not in known)
     del entries  # kept holds what is still needed, and gives each entry up as it is enriched
@@ -356,48 +366,13 @@ def _build(
         built_at=built_at,
         left_out=left_out,
         readers=readers,
+        articles=articles,
+        protected=(
+            *files,
+            *([options.library] if options.library is not None else []),
+            *(Path(p) for p in (options.filters.known.sources if options.filters.known is not None else ())),
+        ),
     )
-
-
-def _consult_library(
-    library: Library, options: BuildOptions, kept: list[Entry]
-) -> tuple[list[Entry], set[tuple[str, str]], dict[tuple[str, str], float]]:
-    """Drop words first met in other articles, gather sentences from the library.
-
-    Words already exported keep their first export time as their note's
-    modification time (unless ``update_existing``), so importing the deck
-    never overwrites a note the learner may have edited.
-    """
-    # A word list's entry has no sentence: the word alone is what the library recorded for it.
-    sentences = {entry.key: {example.text for example in entry.examples} or {entry.hanzi} for entry in kept}
-    known = library.known_elsewhere(sentences)
-    listed = [entry.key for entry in kept if not entry.examples and entry.key in known]
-    if listed:  # a listed word met in articles is known only once exported: the learner asked for it
-        known -= listed_unexported(library, listed)
-    chosen = kept if options.export_all else [entry for entry in kept if entry.key not in known]
-    exported = library.exported_at(entry.key for entry in chosen)
-    gathered = []
-    for entry in chosen:
-        examples = list(entry.examples)
-        texts = {example.text for example in examples}
-        for extra in library.examples(entry.key, options.examples):
-            if len(examples) >= options.examples:
-                break
-            if not (extra.before or extra.after):
-                continue  # seen only in a byline: no sentence to show
-            text = extra.before + extra.word + extra.after
-            if text not in texts:
-                texts.add(text)
-                examples.append(Example(extra.before, extra.word, extra.after))
-        gathered.append(replace(entry, examples=tuple(examples[: options.examples])))
-    stamps = {} if options.update_existing else {(e.hanzi, e.pinyin): t for e in chosen if (t := exported.get(e.key))}
-    return gathered, known, stamps
-
-
-def listed_unexported(library: Library, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The word-list keys the library met in other articles but never exported."""
-    exported = library.exported_at(keys)
-    return {key for key in keys if key not in exported}
 
 
 def deck_name_for(deck: str, source: Path) -> str:
@@ -406,9 +381,9 @@ def deck_name_for(deck: str, source: Path) -> str:
 
 
 def write(result: BuildResult, output: Path, deck: str, fmt: str = "apkg") -> Path:
-    """Write the notes of *result* as one deck (or TSV/JSON file), then mark them exported."""
+    """Write the notes of *result* as one deck (or TSV/JSON file), then record the build in the library."""
     path = _write_one(result, result.notes, Path(output), deck, fmt)
-    _mark_exported(result)
+    record(result)
     return path
 
 
@@ -420,23 +395,49 @@ def write_per_source(result: BuildResult, folder: Path, deck: str, fmt: str = "a
     by_source: dict[str, list[RenderedNote]] = {}
     for entry, note in zip(result.exported, result.notes, strict=True):
         by_source.setdefault(entry.sources[0], []).append(note)
-    written = []
+    written: list[Path] = []
     for source, notes in by_source.items():
         name = deck_name_for(deck, Path(source))
-        written.append(_write_one(result, notes, Path(folder) / f"{slug(name)}.{fmt}", name, fmt))
-    _mark_exported(result)
+        target = Path(folder) / f"{slug(name)}.{fmt}"
+        count = 1
+        while target in written:  # a/x.txt and b/x.txt: two subdecks, two files
+            count += 1
+            name = f"{deck_name_for(deck, Path(source))} {count}"
+            target = Path(folder) / f"{slug(name)}.{fmt}"
+        written.append(_write_one(result, notes, target, name, fmt))
+    record(result)
     return written
 
 
-def _mark_exported(result: BuildResult) -> None:
+def record(result: BuildResult) -> None:
+    """Record the build's articles in the library and mark its notes exported, in one transaction.
+
+    Called only once the output is in place: a build that writes nothing
+    (``--strict`` failure, an output error, nothing new) changes nothing in
+    the library, so its words never count as known without reaching Anki.
+    """
     if result.library is not None:
         from .library import Library
 
         with Library.open(result.library) as library:
-            library.mark_exported((entry.key for entry in result.exported), result.built_at)
+            library.record_build(result.articles, (entry.key for entry in result.exported), result.built_at)
+
+
+def text_output(result: BuildResult, fmt: str) -> str:
+    """The TSV or JSON text of the notes, for ``-o -`` (standard output)."""
+    from .formats import json_text, tsv_text
+
+    if fmt == "tsv":
+        return tsv_text(result.notes)
+    if fmt == "json":
+        return json_text(result.notes)
+    raise OutputError("-o - writes to standard output only with --format tsv or json")
 
 
 def _write_one(result: BuildResult, notes: list[RenderedNote], path: Path, deck: str, fmt: str) -> Path:
+    from .safety import refuse_unsafe_target
+
+    refuse_unsafe_target(path, result.protected, "deck" if fmt == "apkg" else f"{fmt.upper()} file")
     if fmt == "tsv":
         from .formats import write_tsv
 

@@ -6,9 +6,11 @@ library's own errors into one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
+import sys
 from contextlib import ExitStack
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -16,7 +18,14 @@ from . import __version__
 from .errors import DeckgenError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .build import BuildOptions, BuildResult
+    from collections.abc import Callable
+
+    from rich.progress import Progress, TaskID
+
+    from .api import Deck as Mined
+    from .api import Options
+
+    Row = TypeVar("Row")
 
 app = typer.Typer(
     help="Turn Chinese articles with inline pinyin annotations into Anki decks.",
@@ -35,8 +44,25 @@ class _RichHelpCommand(typer.core.TyperCommand):
         super().__init__(*args, **kwargs)
 
 
-CARD_CHOICES = ("recognition", "recall", "listening", "sentence")
-FORMATS = ("apkg", "tsv", "json")
+class Card(StrEnum):
+    """The card types a note can have (``--cards``, comma-separated)."""
+
+    recognition = "recognition"
+    recall = "recall"
+    listening = "listening"
+    sentence = "sentence"
+
+
+class Format(StrEnum):
+    """What ``deckgen build`` writes (``--format``)."""
+
+    apkg = "apkg"
+    tsv = "tsv"
+    json = "json"
+
+
+CARD_CHOICES = tuple(card.value for card in Card)
+FORMATS = tuple(fmt.value for fmt in Format)
 MAX_SHOWN_WARNINGS = 20
 PROGRESS_FROM = 4  # files; fewer than this show no progress bar
 
@@ -78,6 +104,19 @@ def main(
     ] = None,
 ) -> None:
     """Turn Chinese articles with inline pinyin annotations into Anki decks."""
+    _exit_on_sigterm()
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM raises SystemExit, so that ``finally`` and ``with`` blocks remove temporary files and folders."""
+    import signal
+    import threading
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
 
 
 def _fail(exc: DeckgenError) -> typer.Exit:
@@ -86,7 +125,7 @@ def _fail(exc: DeckgenError) -> typer.Exit:
 
 
 def _check_input_format(value: str | None) -> None:
-    from .readers import FORMATS as INPUT_FORMATS
+    from .api import INPUT_FORMATS
 
     if value is not None and value not in INPUT_FORMATS:
         raise typer.BadParameter(
@@ -95,19 +134,20 @@ def _check_input_format(value: str | None) -> None:
 
 
 def _parse_cards(value: str) -> tuple[str, ...]:
+    """``recognition,recall`` as card types, each checked against :class:`Card`."""
     cards = tuple(part.strip().lower() for part in value.split(",") if part.strip())
     unknown = [c for c in cards if c not in CARD_CHOICES]
     if unknown:
         raise typer.BadParameter(f"unknown card type {unknown[0]!r}; choose from {', '.join(CARD_CHOICES)}")
-    return cards
+    return tuple(Card(card).value for card in cards)
 
 
 def _library(path: Path | None, enabled: bool = True) -> Path | None:
-    from .library import default_path
+    from .api import default_library
 
     if not enabled:
         return None
-    return path or default_path()
+    return path or default_library()
 
 
 @app.command(cls=_RichHelpCommand)
@@ -125,8 +165,8 @@ def build(
     cards: Cards = "recognition,recall",
     tts: Tts = True,
     fmt: Annotated[
-        str, typer.Option("--format", help="apkg (Anki deck), tsv (Anki text import, Pleco) or json.")
-    ] = "apkg",
+        Format, typer.Option("--format", help="apkg (Anki deck), tsv (Anki text import, Pleco) or json.")
+    ] = Format.apkg,
     library: LibraryPath = None,
     no_library: Annotated[bool, typer.Option("--no-library", help="A stateless build: no word library.")] = False,
     export_all: Annotated[
@@ -163,23 +203,16 @@ def build(
         Path | None, typer.Option("--report", help="Also write every warning and note as JSON to this file.")
     ] = None,
 ) -> None:
-    """Mine annotated words into an Anki deck (.apkg), or TSV/JSON."""
-    from .build import BuildOptions, default_output, write, write_per_source
-    from .build import build as run_build
-    from .report import write_report
-    from .select import Filters
+    """Mine annotated words into an Anki deck (.apkg), or TSV/JSON (``-o -``: standard output)."""
+    from . import api
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
     _check_input_format(input_format)
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout and (fmt == "apkg" or per_source):
+        raise _fail(DeckgenError("-o - (standard output) needs --format tsv or json, and one deck"))
     try:
-        known_words = None
-        if known:
-            from .known import read_known
-
-            known_words = read_known(known)
-        filters = Filters(known_words, skip_particles, skip_hsk, skip_common)
-        options = BuildOptions(
+        filters = api.Filters(api.read_known(known) if known else None, skip_particles, skip_hsk, skip_common)
+        options = api.Options(
             deck=deck,
             encoding=encoding,
             cards=_parse_cards(cards),
@@ -192,42 +225,43 @@ def build(
             keep_unsure=keep_unsure,
             input_format=input_format,
         )
-        result = _run(run_build, inputs, options)
-        if strict and result.notices:
+        try:
+            mined = _run(inputs, options, strict)
+        except api.WarningsError as exc:
             if report:
-                write_report(result, report, None)
-            for notice in result.notices:
+                api.write_report(exc.deck, report)
+            for notice in exc.deck.notices:
                 typer.echo(f"warning: {notice}", err=True)
-            raise DeckgenError(f"{len(result.notices)} warning(s) and --strict: nothing written")
-        target = output or default_output(deck, fmt)
-        if output is not None and output.is_dir() and not per_source:
-            target = output / default_output(deck, fmt).name  # -o FOLDER: the default file name inside it
-        if not result.notes:
-            paths: list[Path] = []
+            raise
+        if to_stdout:
+            paths = [Path("-")] if api.write_deck_to(mined, sys.stdout, fmt.value) else []
         elif per_source:
-            paths = write_per_source(result, output or Path("output"), deck, fmt)
+            paths = api.write_decks_per_source(mined, output, fmt.value)
         else:
-            paths = [write(result, target, deck, fmt)]
+            written = api.write_deck(mined, output, fmt.value)
+            paths = [written] if written else []
         if report:
-            write_report(result, report, paths[0] if paths else None)
+            api.write_report(mined, report, paths[0] if paths else None)
     except DeckgenError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
         typer.echo("deckgen: interrupted; nothing was written over your previous deck", err=True)
         raise typer.Exit(130) from None
-    _summary(result, paths)
-    if result.failed:
+    _summary(mined, paths, err=to_stdout)
+    if mined.failed:
         raise typer.Exit(1)
 
 
-def _run(run_build, inputs: list[Path], options: BuildOptions) -> BuildResult:  # type: ignore[no-untyped-def]
-    """Run the build, with a progress bar on stderr once it turns out to have more than a few files.
+def _run(inputs: list[Path], options: Options, strict: bool = False) -> Mined:
+    """Mine the inputs, with a progress bar on stderr once it turns out to have more than a few files.
 
     The bar is made on the first progress call, which carries the file count,
     so the inputs are expanded once, by the build.
     """
+    from .api import mine_files
+
     with ExitStack() as stack:
-        bar_and_task: list[tuple[object, object]] = []
+        bar_and_task: list[tuple[Progress, TaskID]] = []
 
         def advance(path: Path, index: int, count: int) -> None:
             if count < PROGRESS_FROM:
@@ -239,9 +273,9 @@ def _run(run_build, inputs: list[Path], options: BuildOptions) -> BuildResult:  
                 bar = stack.enter_context(Progress(console=Console(stderr=True), transient=True))
                 bar_and_task.append((bar, bar.add_task("Reading", total=count)))
             bar, task = bar_and_task[0]
-            bar.update(task, completed=index, description=f"Reading {path.name}")  # type: ignore[attr-defined]
+            bar.update(task, completed=index, description=f"Reading {path.name}")
 
-        return run_build(inputs, options, advance)
+        return mine_files(inputs, options, advance, strict)
 
 
 @app.command(cls=_RichHelpCommand, short_help="Write an HTML page showing every card, front and back.")
@@ -255,24 +289,24 @@ def preview(
     tts: Tts = True,
 ) -> None:
     """Write a self-contained HTML page showing every card, front and back, before you import."""
-    from .build import BuildOptions
-    from .build import build as run_build
-    from .preview import write_preview
+    from . import api
 
     _check_input_format(input_format)
-    options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts, input_format=input_format)
+    options = api.Options(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts, input_format=input_format)
     try:
-        result = run_build(inputs, options)
-        path = write_preview(result.notes, output, deck)
+        mined = api.mine_files(inputs, options)
+        path = api.write_preview(mined, output)
     except DeckgenError as exc:
         raise _fail(exc) from None
-    typer.echo(f"{len(result.notes)} notes previewed in {path}")
+    typer.echo(f"{len(mined.notes)} notes previewed in {path}")
 
 
 @app.command(cls=_RichHelpCommand, short_help="List your words: pinyin, times seen, articles, dates.")
 def words(library: LibraryPath = None) -> None:
     """List the words in your library: word, pinyin, times seen, articles, first seen, exported."""
-    rows = _library_rows(library, "words")
+    from .api import library_words
+
+    rows = _library_rows(library_words, library)
     typer.echo("word\tpinyin\tcount\tarticles\tfirst seen\texported")
     for row in rows:
         exported = _date(row.exported_at) if row.exported_at else "no"
@@ -283,18 +317,17 @@ def words(library: LibraryPath = None) -> None:
 @app.command(cls=_RichHelpCommand)
 def stats(library: LibraryPath = None) -> None:
     """Show how your vocabulary grew, article by article."""
+    from .api import library_growth
+
     typer.echo("date\tarticle\twords\tnew\ttotal")
-    for row in _library_rows(library, "growth"):
+    for row in _library_rows(library_growth, library):
         typer.echo(f"{_date(row.built_at)}\t{Path(row.source).name}\t{row.words}\t{row.new_words}\t{row.total_after}")
 
 
-def _library_rows(library: Path | None, query: str) -> list:  # type: ignore[type-arg]
-    """Rows of one library query (``words`` or ``growth``), or a one-line error."""
-    from .library import Library
-
+def _library_rows(query: Callable[[Path | None], list[Row]], library: Path | None) -> list[Row]:
+    """Rows of one library query, or a one-line error."""
     try:
-        with Library.open(_library(library)) as opened:  # type: ignore[arg-type]
-            return list(getattr(opened, query)())
+        return query(_library(library))
     except DeckgenError as exc:
         raise _fail(exc) from None
 
@@ -305,39 +338,43 @@ def _date(stamp: float) -> str:
     return datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC).strftime("%Y-%m-%d")
 
 
-def _summary(result: BuildResult, paths: list[Path]) -> None:
-    files = len(result.files) - len(result.failed)
+def _summary(result: Mined, paths: list[Path], err: bool = False) -> None:
+    """The summary, on stdout (on stderr when the notes themselves went to stdout)."""
+    import functools
+
+    echo = functools.partial(typer.echo, err=err)
+    files = len(result.sources) - len(result.failed)
     if paths:
         outcome = f"{len(result.notes)} notes written to {', '.join(map(str, paths))}"
     elif result.known:
         outcome = "nothing new: no file written"  # an older deck at the target stays as it was
     else:
         outcome = "no words left to export: no file written"
-    typer.echo(f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; {outcome}")
+    echo(f"{files} file(s) read: {result.annotations} annotations found, {result.skipped} skipped; {outcome}")
     if result.readers:
-        typer.echo("read as: " + ", ".join(f"{Path(path).name} ({name})" for path, name in result.readers.items()))
+        echo("read as: " + ", ".join(f"{Path(path).name} ({name})" for path, name in result.readers.items()))
     if result.library is not None or result.filtered:
         filtered = sum(result.filtered.values())
-        reasons = ", ".join(f"{n} {why}" for why, n in result.filtered.most_common())
-        typer.echo(
+        reasons = ", ".join(f"{n} {why}" for why, n in result.filtered.items())
+        echo(
             f"{result.new} new words, {result.known} already known, {filtered} filtered out"
             + (f" ({reasons})" if reasons else "")
         )
         if result.known and result.library is not None:
-            typer.echo(f"  known: met first in earlier articles (library {result.library}; --all or --no-library)")
+            echo(f"  known: met first in earlier articles (library {result.library}; --all or --no-library)")
     flagged = result.flagged
     if flagged:
-        typer.echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
+        echo(f"{len(flagged)} note(s) tagged deckgen::check: " + "、".join(n.hanzi for n in flagged))
     if result.left_out:
-        typer.echo(
+        echo(
             f"{len(result.left_out)} span(s) left out as probably not words: "
             + "、".join(result.left_out)
             + " (the warnings show their sentences; --keep-unsure exports them)"
         )
     if result.notices:
-        typer.echo(f"{len(result.notices)} warning(s):")
+        echo(f"{len(result.notices)} warning(s):")
         for notice in result.notices[:MAX_SHOWN_WARNINGS]:
-            typer.echo(f"  {notice}")
+            echo(f"  {notice}")
         hidden = len(result.notices) - MAX_SHOWN_WARNINGS
         if hidden > 0:
-            typer.echo(f"  … and {hidden} more (--report FILE.json lists them all)")
+            echo(f"  … and {hidden} more (--report FILE.json lists them all)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from .hsk import NO_LEVELS, HskLevels
 from .mine import Occurrence
 from .pinyin import join_syllables, normalise
 from .sentences import Example
@@ -27,8 +28,7 @@ class Entry:
     simplified: str = ""
     meaning: str = ""
     classifier: str = ""
-    hsk_tags: tuple[str, ...] = ()
-    hsk_label: str = ""
+    hsk: HskLevels = NO_LEVELS
     frequency: str = ""
     sentence_pinyin: str = ""
     gloss: str = ""  # the learner's own meaning (word lists, ``沙发 (shāfā, sofa)``), for the Gloss field
@@ -209,8 +209,7 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
         # The Simplified field is shown only for articles written in traditional characters.
         simplified=simplified if simplified != entry.hanzi else "",
         classifier=classifier,
-        hsk_tags=levels.tags,
-        hsk_label=levels.label,
+        hsk=levels,
         frequency=frequency,
         sentence_pinyin=sentence_pinyin(entry.examples[0], annotated) if entry.examples else "",
     )

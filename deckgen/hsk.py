@@ -23,19 +23,20 @@ DEFAULT_HSK3_STANDARD: Hsk3Standard = "2025"
 
 @dataclass(frozen=True)
 class HskLevels:
-    """A word's level in HSK 2.0 (1 to 6) and HSK 3.0 (``"1"`` to ``"6"`` or ``"7-9"``).
+    """A word's level in HSK 2.0 (1 to 6) and HSK 3.0 (1 to 6, or 7 for the 7-9 band).
 
-    HSK 3.0 does not split levels 7, 8 and 9, so neither does this.
+    HSK 3.0 does not split levels 7, 8 and 9, so neither does this; the band
+    is shown as ``7-9`` only in tags and labels.
     """
 
     hsk2: int | None
-    hsk3: str | None
+    hsk3: int | None
 
     @property
     def tags(self) -> tuple[str, ...]:
         """Anki hierarchical tags, so a learner can filter ``tag:HSK3::5``.
 
-        >>> HskLevels(4, "7-9").tags
+        >>> HskLevels(4, 7).tags
         ('HSK2::4', 'HSK3::7-9')
         >>> HskLevels(None, None).tags
         ()
@@ -44,22 +45,25 @@ class HskLevels:
         if self.hsk2 is not None:
             tags.append(f"HSK2::{self.hsk2}")
         if self.hsk3 is not None:
-            tags.append(f"HSK3::{self.hsk3}")
+            tags.append(f"HSK3::{_band_label(self.hsk3)}")
         return tuple(tags)
 
     @property
     def label(self) -> str:
         """A short display for the card, empty when the word is in neither list.
 
-        >>> HskLevels(4, "5").label, HskLevels(None, "7-9").label, HskLevels(None, None).label
+        >>> HskLevels(4, 5).label, HskLevels(None, 7).label, HskLevels(None, None).label
         ('HSK 4 · HSK3 5', 'HSK3 7-9', '')
         """
         parts = []
         if self.hsk2 is not None:
             parts.append(f"HSK {self.hsk2}")
         if self.hsk3 is not None:
-            parts.append(f"HSK3 {self.hsk3}")
+            parts.append(f"HSK3 {_band_label(self.hsk3)}")
         return " · ".join(parts)
+
+
+NO_LEVELS = HskLevels(None, None)  # a word in neither list
 
 
 @cache
@@ -125,7 +129,7 @@ def hsk_levels(word: str, standard: Hsk3Standard = DEFAULT_HSK3_STANDARD) -> Hsk
         simplified = _simplified(word)
         if simplified != word:
             hsk2, hsk3 = _level(simplified, old), _level(simplified, new)
-    return HskLevels(hsk2, _band_label(hsk3) if hsk3 is not None else None)
+    return HskLevels(hsk2, hsk3)
 
 
 def zipf(count: int, total: int) -> float:

@@ -25,9 +25,11 @@ import json
 import re
 import shutil
 import sqlite3
+import stat
 import tempfile
 import zipfile
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,18 +71,27 @@ _SEPARATOR_NAMES = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "
 # Columns of an Anki export that hold note metadata, not fields.
 _META_COLUMNS = ("guid column", "notetype column", "deck column", "tags column")
 
-_SOUND = re.compile(r"\[sound:[^\]]*\]")
-_RUBY_TEXT = re.compile(r"<(rt|rp)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_BREAK_TAG = re.compile(r"<(?:br|/?(?:div|p|li|ul|ol|tr|td|table))\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
+# No pattern scans past a mark it could stop at, so that 60,000 ``<rt>`` or ``[sound:`` with nothing
+# closing them take linear time (they took 101 s).
+_SOUND = re.compile(r"\[sound:[^\[\]]*\]")
+_RUBY_OPEN = re.compile(r"<(rt|rp)\b[^<>]*>", re.IGNORECASE)
+_RUBY_CLOSE = re.compile(r"</(rt|rp)\s*>", re.IGNORECASE)
+_BREAK_TAG = re.compile(r"<(?:br|/?(?:div|p|li|ul|ol|tr|td|table))\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
 # Pleco writes both scripts as ``简体[繁體]``.
 _SCRIPT_PAIR = re.compile(r"([^\[\]]+)\[([^\[\]]+)\]")
 # Anki's ruby syntax puts a reading after the characters: ``汉[hàn] 字[zì]``.
-_READING = re.compile(rf"\[[^\]{HANZI}]*\]")
+_READING = re.compile(rf"\[[^\[\]{HANZI}]*\]")
 _SPACE_BETWEEN_HANZI = re.compile(rf"(?<=[{HANZI}])\s+(?=[{HANZI}])")
 
 # How often a collection is copied again when Anki wrote to it during the copy.
 _SNAPSHOT_ATTEMPTS = 3
+
+# Limits on what one --known file may unpack to, so that a zip or zstd bomb (or a huge file named by
+# mistake) ends with one line instead of filling the disk or the memory.  Tests make them small.
+MAX_BYTES = 1 << 30  # 1 GB: a decompressed collection, a collection copy, a word list
+MAX_MEMBERS = 100_000  # files in an .apkg/.colpkg (the collection and its media)
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,7 @@ def words_from_file(path: Path) -> set[str]:
     holds no words; it is not an error, since a beginner's list starts empty.
     """
     path = Path(path)
+    _refuse_special(path)
     fmt = _format_of(path)
     if fmt == _PACKAGE:
         return _words_from_package(path)
@@ -176,10 +188,35 @@ def _plain(value: str) -> str:
     '汉字'
     """
     value = _SOUND.sub("", value)
-    value = _RUBY_TEXT.sub("", value)
+    value = _without_ruby_text(value)
     value = _BREAK_TAG.sub(" ", value)
     value = html.unescape(_TAG.sub("", value))
     return " ".join(value.split())
+
+
+def _without_ruby_text(value: str) -> str:
+    """*value* without its ``<rt>…</rt>`` and ``<rp>…</rp>`` elements, in one pass.
+
+    >>> _without_ruby_text('汉<rt>hàn</RT>字<rp>(</rp><rt>zì<rt>')
+    '汉字<rt>zì<rt>'
+    """
+    if "<" not in value:
+        return value
+    closes: dict[str, list[tuple[int, int]]] = {"rt": [], "rp": []}
+    for m in _RUBY_CLOSE.finditer(value):
+        closes[m.group(1).lower()].append((m.start(), m.end()))
+    starts = {kind: [start for start, _ in spans] for kind, spans in closes.items()}
+    out, kept, position = [], 0, 0
+    while (m := _RUBY_OPEN.search(value, position)) is not None:
+        kind = m.group(1).lower()
+        index = bisect_left(starts[kind], m.end())
+        if index == len(starts[kind]):
+            position = m.start() + 1  # never closed: text
+            continue
+        out.append(value[kept : m.start()])
+        kept = position = closes[kind][index][1]
+    out.append(value[kept:])
+    return "".join(out)
 
 
 def _forms(value: str) -> list[str]:
@@ -213,6 +250,37 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
+def _refuse_special(path: Path) -> None:
+    """A FIFO, device or socket is no word list: reading it could block or never end (``/dev/zero``)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise os_error(path, error) from error
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError(f"{path_label(path)}: not a regular file (a device, FIFO or socket)")
+
+
+def _too_big(shown: Path, what: str) -> InputError:
+    return InputError(f"{path_label(shown)}: {what} is larger than {_size(MAX_BYTES)}; refusing to read it")
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:g} {unit}"
+    return f"{count} bytes"
+
+
+def _copy_bounded(source: IO[bytes], sink: IO[bytes], shown: Path, what: str) -> None:
+    """Copy *source* to *sink*, refusing once more than :data:`MAX_BYTES` came out."""
+    copied = 0
+    while chunk := source.read(_CHUNK):
+        copied += len(chunk)
+        if copied > MAX_BYTES:
+            raise _too_big(shown, what)
+        sink.write(chunk)
+
+
 def _format_of(path: Path) -> str:
     """Which reader handles *path*: by suffix, else by the first bytes, else text."""
     if path.is_dir():
@@ -241,9 +309,12 @@ def _read_text(path: Path) -> str:
     for the csv module, which needs them intact inside quoted cells.
     """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
     except OSError as error:
         raise os_error(path, error) from error
+    if len(raw) > MAX_BYTES:
+        raise _too_big(path, "the word list")
     if not raw:
         return ""
     codec = detect_encoding(path)
@@ -462,6 +533,8 @@ def _snapshot(path: Path, directory: Path) -> Path:
     copy_wal = directory / "collection.anki2-wal"
     for _attempt in range(_SNAPSHOT_ATTEMPTS):
         before = (_stamp(path), _stamp(wal))
+        if sum(stamp[0] for stamp in before if stamp) > MAX_BYTES:
+            raise _too_big(path, "the collection")
         try:
             shutil.copyfile(path, copy)
             copy_wal.unlink(missing_ok=True)
@@ -492,8 +565,8 @@ def _decompress(source: IO[bytes], target: Path, shown: Path) -> None:
         message = "reading a newer Anki export needs zstandard (pip install zstandard)"
         raise InputError(f"{path_label(shown)}: {message}") from error
     try:
-        with target.open("wb") as sink:
-            zstandard.ZstdDecompressor().copy_stream(source, sink)
+        with target.open("wb") as sink, zstandard.ZstdDecompressor().stream_reader(source) as reader:
+            _copy_bounded(reader, sink, shown, "the decompressed collection")
     except zstandard.ZstdError as error:
         raise InputError(f"{path_label(shown)}: the compressed collection is corrupt ({_one_line(error)})") from error
 
@@ -510,22 +583,36 @@ def _words_from_compressed(path: Path) -> set[str]:
         return _words_from_database(database, path)
 
 
+def _check_member_count(path: Path) -> None:
+    """Refuse a zip whose central directory lists more than :data:`MAX_MEMBERS` files, before reading it."""
+    with path.open("rb") as stream:
+        end = zipfile._EndRecData(stream)  # type: ignore[attr-defined]  # the zip's own end record
+    if end is not None and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:  # type: ignore[attr-defined]
+        raise InputError(
+            f"{path_label(path)}: holds {end[zipfile._ECD_ENTRIES_TOTAL]} files, more than {MAX_MEMBERS};"  # type: ignore[attr-defined]
+            " refusing to read it"
+        )
+
+
 def _words_from_package(path: Path) -> set[str]:
     """The words of an ``.apkg``/``.colpkg``: its newest collection, unpacked into a temporary directory."""
     with tempfile.TemporaryDirectory(prefix="deckgen-known-") as directory:
         database = Path(directory) / "collection.anki2"
         try:
+            _check_member_count(path)
             with zipfile.ZipFile(path) as archive:
                 members = set(archive.namelist())
                 member = next((name for name in _PACKAGE_MEMBERS if name in members), None)
                 if member is None:
                     raise InputError(f"{path_label(path)}: not an Anki package (no collection inside)")
+                if archive.getinfo(member).file_size > MAX_BYTES:
+                    raise _too_big(path, "the collection inside")
                 with archive.open(member) as source:
                     if member.endswith("b"):
                         _decompress(source, database, path)
                     else:
                         with database.open("wb") as sink:
-                            shutil.copyfileobj(source, sink)
+                            _copy_bounded(source, sink, path, "the collection inside")
         except zipfile.BadZipFile as error:
             raise InputError(f"{path_label(path)}: not a valid Anki package ({_one_line(error)})") from error
         except zlib.error as error:

@@ -13,10 +13,8 @@ killed half-way.  So the file is in WAL mode with a busy timeout, and every
 write is one ``BEGIN IMMEDIATE … COMMIT`` transaction, rolled back on any
 exception: an article is recorded whole or not at all.
 
-The schema is versioned in ``PRAGMA user_version`` and only ever migrated
-forward, in one transaction, keeping every row.  A new file is built by the
-same migrations an old one goes through, so the upgrade path is always the
-tested path.
+The schema and its migrations are in :mod:`deckgen.libschema`; the values
+it takes and gives back in :mod:`deckgen.librows`.
 """
 
 from __future__ import annotations
@@ -25,19 +23,15 @@ import json
 import os
 import sqlite3
 import time
-import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from .errors import DeckgenError
-from .pinyin import normalise
-
-Key = tuple[str, str]
-"""A word's identity: ``(hanzi, normalise(pinyin))``, the same identity a note's GUID uses."""
+from .librows import ArticleRow, Example, Key, Sighting, WordRow, sentence_key
+from .libschema import LATEST, MIGRATIONS
 
 # Example sentences of this many characters read best on a card: shorter ones
 # rarely show usage, longer ones are cut (sentences.MAX_CHARS is 40).
@@ -50,179 +44,20 @@ class LibraryError(DeckgenError):
     exit_code = 4
 
 
-# --- schema ------------------------------------------------------------------
-# Each step is a tuple of single statements, not a script: ``executescript``
-# would commit the enclosing transaction, and a migration must be atomic.
-
-SCHEMA_V1: tuple[str, ...] = (
-    """
-    CREATE TABLE words (
-        id           INTEGER PRIMARY KEY,
-        hanzi        TEXT NOT NULL CHECK (hanzi <> ''),
-        pinyin       TEXT NOT NULL,
-        pinyin_key   TEXT NOT NULL CHECK (pinyin_key <> ''),
-        first_seen   REAL NOT NULL,
-        first_source TEXT NOT NULL,
-        UNIQUE (hanzi, pinyin_key)
-    )
-    """,
-    """
-    CREATE TABLE occurrences (
-        id       INTEGER PRIMARY KEY,
-        word_id  INTEGER NOT NULL REFERENCES words (id) ON DELETE CASCADE,
-        before   TEXT NOT NULL,
-        word     TEXT NOT NULL,
-        after    TEXT NOT NULL,
-        sentence TEXT NOT NULL,
-        source   TEXT NOT NULL,
-        line     INTEGER NOT NULL,
-        seen_at  REAL NOT NULL,
-        UNIQUE (word_id, sentence, source)
-    )
-    """,
-)
-"""The first released schema (version 1): words and their occurrences.
-
-``words`` is looked up through its UNIQUE (hanzi, pinyin_key) index and
-``occurrences`` by ``word_id`` through the UNIQUE index that starts with it.
-``occurrences.sentence`` is the whitespace-free NFC text used for de-duplication.
-"""
-
-_V1_TO_V2: tuple[str, ...] = (
-    """
-    CREATE TABLE articles (
-        id            INTEGER PRIMARY KEY,
-        source        TEXT NOT NULL UNIQUE,
-        built_at      REAL NOT NULL,
-        last_built_at REAL NOT NULL,
-        words         INTEGER NOT NULL,
-        new_words     INTEGER NOT NULL,
-        total_after   INTEGER NOT NULL
-    )
-    """,
-    "ALTER TABLE words ADD COLUMN exported_at REAL",
-    # Version 1 kept no article rows: rebuild them from the occurrences, an
-    # article "built" when its first occurrence was seen.
-    """
-    INSERT INTO articles (source, built_at, last_built_at, words, new_words, total_after)
-    SELECT source, built_at, last_built_at, words, new_words,
-           SUM(new_words) OVER (ORDER BY built_at, source ROWS UNBOUNDED PRECEDING)
-    FROM (
-        SELECT o.source AS source, MIN(o.seen_at) AS built_at, MAX(o.seen_at) AS last_built_at,
-               COUNT(DISTINCT o.word_id) AS words,
-               (SELECT COUNT(*) FROM words AS w WHERE w.first_source = o.source) AS new_words
-        FROM occurrences AS o
-        GROUP BY o.source
-    )
-    ORDER BY built_at, source
-    """,
-)
-
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, _V1_TO_V2)
-"""``MIGRATIONS[n]`` takes a library from version *n* to *n* + 1 (version 0 is an empty file)."""
-
-LATEST = len(MIGRATIONS)
-
-
-# --- values ------------------------------------------------------------------
-
-
 def default_path() -> Path:
     """Where the library lives unless the caller says otherwise.
 
     ``$DECKGEN_LIBRARY`` names the file itself (tests, several learners on one
-    account); otherwise it is user data, not cache, so it follows
-    ``$XDG_DATA_HOME`` (default ``~/.local/share``): deleting caches must not
-    forget which words were already exported.
+    account); otherwise it is user data, not cache (platformdirs' user data
+    folder: ``$XDG_DATA_HOME/deckgen``, default ``~/.local/share/deckgen``, on
+    Linux), so deleting caches never forgets which words were exported.
     """
     explicit = os.environ.get("DECKGEN_LIBRARY")
     if explicit:
         return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "deckgen" / "library.sqlite3"
+    from .folders import data_dir
 
-
-def _sentence_key(text: str) -> str:
-    """The form in which sentences are compared: NFC, no whitespace.
-
-    The same article read from HTML or re-wrapped differs only in line breaks
-    and spaces, and its sentences must still count as the same sentences.
-
-    >>> _sentence_key('他在\\n幼儿园 工作。') == _sentence_key('他在幼儿园工作。')
-    True
-    """
-    return "".join(unicodedata.normalize("NFC", text).split())
-
-
-@dataclass(frozen=True)
-class Sighting:
-    """One occurrence of a word in an article, as a build met it."""
-
-    hanzi: str
-    pinyin: str  # display form, e.g. "yòu'éryuán"
-    before: str  # plain text, not HTML
-    word: str
-    after: str
-    line: int
-
-    @property
-    def key(self) -> Key:
-        """The word's identity, so ``yòu'éryuán`` and ``yòu ér yuán`` are one word.
-
-        >>> Sighting('幼儿园', "Yòu'ér yuán", '', '幼儿园', '', 1).key
-        ('幼儿园', 'yòuéryuán')
-        """
-        return (self.hanzi, normalise(self.pinyin))
-
-    @property
-    def sentence(self) -> str:
-        """The example sentence: ``before + word + after``."""
-        return self.before + self.word + self.after
-
-
-@dataclass(frozen=True)
-class Example:
-    """An example sentence read back from the library, with where and when it was met."""
-
-    before: str
-    word: str
-    after: str
-    source: str
-    seen_at: float
-
-    @property
-    def sentence(self) -> str:
-        """The whole sentence: ``before + word + after``."""
-        return self.before + self.word + self.after
-
-
-@dataclass(frozen=True)
-class WordRow:
-    """One word of the library with its counts, for listings and statistics."""
-
-    hanzi: str
-    pinyin: str
-    count: int  # occurrences
-    articles: int  # distinct sources
-    first_seen: float
-    first_source: str
-    exported_at: float | None
-
-    @property
-    def key(self) -> Key:
-        """The word's identity, as :attr:`Sighting.key`."""
-        return (self.hanzi, normalise(self.pinyin))
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """One recorded article: how much it brought to the library when first built."""
-
-    source: str
-    built_at: float
-    words: int  # distinct words in it (as last recorded)
-    new_words: int  # new to the library when first recorded
-    total_after: int  # library size after it was first recorded
+    return data_dir() / "library.sqlite3"
 
 
 # --- the library -------------------------------------------------------------
@@ -427,7 +262,7 @@ class Library:
             return set()
         probe = json.dumps(
             [
-                [hanzi, pinyin_key, sorted({_sentence_key(s) for s in texts})]
+                [hanzi, pinyin_key, sorted({sentence_key(s) for s in texts})]
                 for (hanzi, pinyin_key), texts in sentences.items()
             ],
             ensure_ascii=False,
@@ -520,30 +355,46 @@ class Library:
         growth statistics are about.  A new word keeps the reading it was
         first seen with.
         """
+        with self._write(f"cannot record {source}") as conn:
+            return self._record(conn, source, sightings, when)
+
+    def record_build(self, articles: Mapping[str, Sequence[Sighting]], exported: Iterable[Key], when: float) -> None:
+        """Record a build's articles and mark its notes exported, all in one transaction.
+
+        The build calls this once its output is in place, so a build that
+        wrote nothing (``--strict``, a full disk, nothing new) leaves the
+        library as it was: its words are never "already known" without
+        having reached Anki.
+        """
+        with self._write("cannot record the build") as conn:
+            for source, sightings in articles.items():
+                self._record(conn, source, sightings, when)
+            self._mark(conn, exported, when)
+
+    def _record(self, conn: sqlite3.Connection, source: str, sightings: Sequence[Sighting], when: float) -> set[Key]:
         first: dict[Key, Sighting] = {}
         for sighting in sightings:
             first.setdefault(sighting.key, sighting)
-        with self._write(f"cannot record {source}") as conn:
-            known = self._ids(first)
-            new = [key for key in first if key not in known]
-            _insert_words(conn, [(key[0], first[key].pinyin, key[1], when, source) for key in new])
-            ids = {**known, **self._ids(new)} if new else known
-            total = conn.execute("SELECT COUNT(*) FROM words").fetchone()[0]
-            conn.execute(
-                """
-                INSERT INTO articles (source, built_at, last_built_at, words, new_words, total_after)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (source) DO UPDATE SET last_built_at = excluded.last_built_at, words = excluded.words
-                """,
-                (source, when, when, len(first), len(new), total),
-            )
-            _insert_occurrences(
-                conn,
-                [
-                    (ids[s.key], s.before, s.word, s.after, _sentence_key(s.sentence), source, s.line, when)
-                    for s in sightings
-                ],
-            )
+        known = self._ids(first)
+        new = [key for key in first if key not in known]
+        _insert_words(conn, [(key[0], first[key].pinyin, key[1], when, source) for key in new])
+        ids = {**known, **self._ids(new)} if new else known
+        total = conn.execute("SELECT COUNT(*) FROM words").fetchone()[0]
+        conn.execute(
+            """
+            INSERT INTO articles (source, built_at, last_built_at, words, new_words, total_after)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (source) DO UPDATE SET last_built_at = excluded.last_built_at, words = excluded.words
+            """,
+            (source, when, when, len(first), len(new), total),
+        )
+        _insert_occurrences(
+            conn,
+            [
+                (ids[s.key], s.before, s.word, s.after, sentence_key(s.sentence), source, s.line, when)
+                for s in sightings
+            ],
+        )
         return set(new)
 
     def mark_exported(self, keys: Iterable[Key], when: float) -> None:
@@ -553,9 +404,12 @@ class Library:
         a note the learner has since edited in Anki is never stamped again.
         Keys not in the library are ignored: record the article first.
         """
-        rows = [(when, hanzi, pinyin_key) for hanzi, pinyin_key in keys]
         with self._write("cannot mark words exported") as conn:
-            conn.executemany(
-                "UPDATE words SET exported_at = ? WHERE hanzi = ? AND pinyin_key = ? AND exported_at IS NULL",
-                rows,
-            )
+            self._mark(conn, keys, when)
+
+    @staticmethod
+    def _mark(conn: sqlite3.Connection, keys: Iterable[Key], when: float) -> None:
+        conn.executemany(
+            "UPDATE words SET exported_at = ? WHERE hanzi = ? AND pinyin_key = ? AND exported_at IS NULL",
+            [(when, hanzi, pinyin_key) for hanzi, pinyin_key in keys],
+        )

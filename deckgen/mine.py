@@ -8,9 +8,11 @@ pasted twice into its file) yields another occurrence; grouping in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, partial
+from typing import Literal
 
 from . import segment
 from .align import Boundary, check_boundaries, contradiction
@@ -56,7 +58,7 @@ class MineStats:
 # Characters of context either side of a span that the boundary check segments:
 # longer than almost every dictionary word, much shorter than most sentences.
 WINDOW = 8
-_MATCH_FLAGS = {"toneless": "toneless", "tones": "tones"}
+_MATCH_FLAGS: dict[str, Literal["toneless", "tones"]] = {"toneless": "toneless", "tones": "tones"}
 
 
 def mine_lines(
@@ -91,18 +93,33 @@ def mine_parsed(
             (max(s_start, a.start - WINDOW), min(s_end, a.end + WINDOW))
             for a, (s_start, s_end) in zip(parsed.annotations, bounds, strict=True)
         ]
-        line_tokens = cache(partial(segment.tokens_in_windows, clean, windows))
-        for annotation in parsed.annotations:
-            yield _occurrence(annotation, parsed, lay, line_tokens, path, notices)
+        line_tokens = _Tokens(cache(partial(segment.tokens_in_windows, clean, windows)))
+        nears = [partial(line_tokens.near, a.start - WINDOW, a.end + WINDOW) for a in parsed.annotations]
+        # Every span's boundaries first: a sentence's pinyin reads the other words as repaired (人次, not 万人次).
+        boundaries = [_boundary(a, parsed, near) for a, near in zip(parsed.annotations, nears, strict=True)]
+        by_start = _ByStart(boundaries)
+        for annotation, boundary, near in zip(parsed.annotations, boundaries, nears, strict=True):
+            yield _occurrence(annotation, boundary, parsed, lay, near, path, notices, by_start)
+
+
+def _boundary(
+    annotation: Annotation, parsed: ParsedLine, line_tokens: Callable[[], list[tuple[str, int, int]]]
+) -> Boundary:
+    """The span's boundary check; a word list's entry is taken as the learner wrote it."""
+    if parsed.listed:
+        return Boundary(annotation.start, annotation.end, annotation.syllables, "ok")
+    return check_boundaries(parsed.text, annotation.start, annotation.end, annotation.syllables, line_tokens)
 
 
 def _occurrence(
     annotation: Annotation,
+    boundary: Boundary,
     parsed: ParsedLine,
     lay: Layout,
     line_tokens: Callable[[], list[tuple[str, int, int]]],
     path: str,
     notices: list[Notice],
+    by_start: _ByStart,
 ) -> Occurrence:
     """Check one annotation's boundaries and reading, and cut its example.
 
@@ -110,14 +127,10 @@ def _occurrence(
     no boundary or contradiction check, and no example sentence.
     """
     clean, number = parsed.text, parsed.line
-    if parsed.listed:
-        boundary = Boundary(annotation.start, annotation.end, annotation.syllables, "ok")
-    else:
-        boundary = check_boundaries(clean, annotation.start, annotation.end, annotation.syllables, line_tokens)
     start, end = boundary.start, boundary.end
     word = clean[start:end]
     cut = example(lay, start, end)
-    flags = set()
+    flags: set[str] = set()
     if annotation.match in _MATCH_FLAGS:
         flag = _MATCH_FLAGS[annotation.match]
         flags.add(flag)
@@ -140,7 +153,7 @@ def _occurrence(
     return Occurrence(
         word,
         citation(word, boundary.syllables),
-        _example(cut, start, parsed, boundary.syllables),
+        _example(cut, start, parsed, boundary.syllables, by_start),
         path,
         number,
         frozenset(flags),
@@ -150,21 +163,62 @@ def _occurrence(
     )
 
 
-def _example(cut: Example, start: int, parsed: ParsedLine, syllables: tuple[str, ...]) -> Example | None:
+class _Tokens:
+    """A line's tokens (segmented once, when first needed), looked up near a span by bisection.
+
+    Each span's boundary check used to walk every token of its line: quadratic
+    in the number of annotations on one line.
+    """
+
+    def __init__(self, tokens: Callable[[], list[tuple[str, int, int]]]) -> None:
+        self._tokens = tokens
+        self._ends: list[int] | None = None
+
+    def near(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        """The tokens overlapping ``[start, end)``, in order (tokens do not overlap each other)."""
+        tokens = self._tokens()
+        if self._ends is None:
+            self._ends = [tok_end for _, _, tok_end in tokens]
+        out = []
+        for index in range(bisect_right(self._ends, start), len(tokens)):
+            if tokens[index][1] >= end:
+                break
+            out.append(tokens[index])
+        return out
+
+
+class _ByStart:
+    """A line's spans (after repair) ordered by start, so each example finds its own in log time.
+
+    Scanning every span of the line for every example was quadratic:
+    10,000 annotations on one 180 KB line never finished.
+    """
+
+    def __init__(self, spans: Sequence[Boundary]) -> None:
+        self.annotations = sorted(spans, key=lambda a: a.start)  # stable: the line's order at one start
+        self.starts = [a.start for a in self.annotations]
+
+    def within(self, start: int, end: int) -> Iterator[Boundary]:
+        """The spans starting in ``[start, end)``, in order."""
+        for index in range(bisect_left(self.starts, start), bisect_left(self.starts, end)):
+            yield self.annotations[index]
+
+
+def _example(
+    cut: Example, start: int, parsed: ParsedLine, syllables: tuple[str, ...], by_start: _ByStart
+) -> Example | None:
     """The occurrence's example with readings; None for a word list's entry, which is no sentence."""
     if parsed.listed:
         return None
-    return _with_readings(cut, start, parsed.annotations, syllables) if cut.text else cut
+    return _with_readings(cut, start, by_start, syllables) if cut.text else cut
 
 
-def _with_readings(
-    cut: Example, start: int, annotations: tuple[Annotation, ...], syllables: tuple[str, ...]
-) -> Example:
-    """Attach the annotator's readings that fall inside the example (its own word's after repair)."""
+def _with_readings(cut: Example, start: int, by_start: _ByStart, syllables: tuple[str, ...]) -> Example:
+    """Attach the annotator's readings of the spans (after repair) that fall inside the example."""
     offset = start - len(cut.before)
     word_start, word_end = len(cut.before), len(cut.before) + len(cut.word)
     readings = {word_start: syllables}
-    for other in annotations:
+    for other in by_start.within(offset, offset + len(cut.text)):
         rel, rel_end = other.start - offset, other.end - offset
         overlaps_word = rel < word_end and rel_end > word_start
         if rel >= 0 and rel_end <= len(cut.text) and not overlaps_word:

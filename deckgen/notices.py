@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+#: What a notice is about.  Skipped annotations: ``repeat`` (the same reading
+#: twice), ``no-hanzi``, ``alternatives``, ``unaligned``.  Kept but flagged:
+#: ``tones``, ``toneless``, ``reading`` (contradicts its word), ``repaired``,
+#: ``new-word``.  Left out: ``unsure``.  A whole file: ``file``.
+Kind = Literal[
+    "repeat", "no-hanzi", "alternatives", "unaligned", "tones", "toneless", "reading", "repaired", "new-word",
+    "unsure", "file",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, order=True)
 class Notice:
     """Something a user should look at: a skipped annotation, a flagged note.
 
-    ``kind`` is a short machine-readable code (``no-hanzi``, ``repeat``,
-    ``tones``, ``boundary``, ``repaired``, ``unaligned``...), ``message`` the
-    human sentence.  The library never prints; the CLI shows these.
+    ``kind`` is a short machine-readable code (see :data:`Kind`), ``message``
+    the human sentence.  The library never prints; the CLI shows these.
     """
 
     path: str
     line: int
-    kind: str
+    kind: Kind
     message: str
 
     def __str__(self) -> str:

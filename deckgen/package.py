@@ -21,16 +21,16 @@ import hashlib
 import itertools
 import os
 import sqlite3
-import tempfile
 import time
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 from .pinyin import normalise
 from .render import FIELDS, RenderedNote, css, templates
+from .safety import atomic_target
 
 MODEL_ID = 1_734_206_401
 MODEL_NAME = "deckgen Chinese"
@@ -64,7 +64,7 @@ def build_timestamp() -> float:
     return time.time()
 
 
-def model():  # type: ignore[no-untyped-def]
+def model() -> Any:
     """The deckgen note type (a ``genanki.Model``)."""
     import genanki
 
@@ -104,32 +104,6 @@ def write_apkg(
         finally:
             tmp_db.unlink(missing_ok=True)
     return Path(path)
-
-
-@contextmanager
-def atomic_target(path: Path, what: str) -> Iterator[Path]:
-    """A temporary file beside *path*, renamed over it only if the block succeeds.
-
-    An interrupted or failed write never leaves a half-written *path* and
-    never destroys the previous one; the temporary file is always removed.
-    OS errors become one-line :class:`OutputError` messages naming the file.
-    """
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder, not a {what} file")
-    tmp: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.close(fd)
-        tmp = Path(name)
-        yield tmp
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the {what} ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
 
 
 _BATCH = 2000

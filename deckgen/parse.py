@@ -22,13 +22,15 @@ import re
 from dataclasses import dataclass, field
 
 from .align import HANZI, align, alternatives_of, is_hanzi
-from .notices import Notice
+from .notices import Kind, Notice
 from .pinyin import Reading, parse_reading
 
 # An innermost bracket group: no brackets inside.  Opening and closing kinds may differ.
 _GROUP = re.compile(r"[(（\[]([^()（）\[\]]{0,80})[)）\]]")
 _GAP = (" ", "\u3000", "\t")
-_PAIR = re.compile(f"([{HANZI}]+)\\|([{HANZI}]+)$")
+_LOOK_BACK = 20  # characters before an annotation that alignment looks at (a span is at most 12)
+# Each run of hanzi is tried once, from its start, without backtracking: linear in a long chunk.
+_PAIR = re.compile(f"(?<![{HANZI}])([{HANZI}]++)\\|([{HANZI}]++)$")
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,13 @@ def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
     >>> parse_line('驻点6个乡(街道(jiēdào))').text
     '驻点6个乡(街道)'
     """
-    clean = ""  # the line so far, annotations removed
+    clean = _Clean()  # the line so far, annotations removed
     annotations: list[Annotation] = []
     notices: list[Notice] = []
     last = 0
     last_annotation_at = -1  # clean offset right after the previous annotation
 
-    def note(kind: str, message: str) -> None:
+    def note(kind: Kind, message: str) -> None:
         notices.append(Notice(path, line, kind, message))
 
     for m in _GROUP.finditer(text):
@@ -93,14 +95,14 @@ def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
         raw = m.group(0)
         reading = parse_reading(m.group(1))
         if reading is None:
-            clean += chunk + raw
+            clean.add(chunk + raw)
             continue
         traditional = ""
         if raw.startswith("[") and (pair := _PAIR.search(chunk)):
             # 漢字|汉字[han4 zi4]: keep the simplified form in the text.
             traditional = pair.group(1)
             chunk = chunk[: pair.start()] + pair.group(2)
-        clean += chunk
+        clean.add(chunk)
         if len(clean) == last_annotation_at and annotations:
             if _is_repeat(reading, annotations[-1].syllables):
                 note("repeat", f"{raw} repeats the annotation before it; ignored")
@@ -108,12 +110,13 @@ def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
                 note("no-hanzi", f"{raw} follows another annotation, not hanzi; skipped")
             continue
         # OCR puts a space between a character and its reading: 生卒 (zú).
-        spaced = reading.marked and clean[-1:] in _GAP and len(clean) > 1
-        alignment = align(clean[-21:-1] if spaced else clean[-20:], reading)
+        tail = clean.tail(_LOOK_BACK + 1)
+        spaced = reading.marked and tail[-1:] in _GAP and len(clean) > 1
+        before = tail[:-1] if spaced else tail[-_LOOK_BACK:]
+        alignment = align(before, reading)
         if alignment is None:
-            before = clean[:-1] if spaced else clean
             if not reading.marked:
-                clean += raw  # toneless and matching nothing: ordinary text
+                clean.add(raw)  # toneless and matching nothing: ordinary text
             elif choice := alternatives_of(before, reading):
                 note("alternatives", f"{raw} lists alternative readings of {choice}; skipped")
             elif before and is_hanzi(before[-1]):
@@ -122,7 +125,7 @@ def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
                 note("no-hanzi", f"{raw} has no hanzi right before it; skipped")
             continue
         if spaced:
-            clean = clean[:-1]
+            clean.drop_last()
         if traditional and len(traditional) != alignment.length:
             traditional = ""
         end = len(clean) - alignment.gap
@@ -130,8 +133,48 @@ def parse_line(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
             Annotation(end - alignment.length, end, alignment.syllables, alignment.match, raw, traditional)
         )
         last_annotation_at = len(clean)
-    clean += text[last:]
-    return ParsedLine(line, clean, tuple(annotations), tuple(notices))
+    clean.add(text[last:])
+    return ParsedLine(line, str(clean), tuple(annotations), tuple(notices))
+
+
+class _Clean:
+    """The clean line as it is built: pieces, their length, and the last few characters on demand.
+
+    Slicing the whole line for each annotation (``clean[:-1]``, ``clean[-20:]``)
+    made a line of many annotations quadratic.
+    """
+
+    def __init__(self) -> None:
+        self._pieces: list[str] = []
+        self._length = 0
+
+    def add(self, piece: str) -> None:
+        if piece:
+            self._pieces.append(piece)
+            self._length += len(piece)
+
+    def tail(self, size: int) -> str:
+        """The last *size* characters (fewer at the start of the line)."""
+        taken, length = [], 0
+        for piece in reversed(self._pieces):
+            taken.append(piece[-(size - length) :])
+            length += len(taken[-1])
+            if length >= size:
+                break
+        return "".join(reversed(taken))
+
+    def drop_last(self) -> None:
+        """Remove the last character (the space of ``生卒 (zú)``)."""
+        piece = self._pieces.pop()
+        self._length -= 1
+        if len(piece) > 1:
+            self._pieces.append(piece[:-1])
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __str__(self) -> str:
+        return "".join(self._pieces)
 
 
 def _is_repeat(reading: Reading, previous: tuple[str, ...]) -> bool:

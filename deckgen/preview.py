@@ -162,7 +162,7 @@ def page(notes: Sequence[RenderedNote], title: str) -> str:
 
 def write_preview(notes: Sequence[RenderedNote], path: Path, title: str) -> Path:
     """Write the preview page to *path*, atomically like decks."""
-    from .package import atomic_target
+    from .safety import atomic_target
 
     with atomic_target(Path(path), "preview") as tmp:
         tmp.write_text(page(notes, title), encoding="utf-8")

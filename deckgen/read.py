@@ -22,7 +22,7 @@ import stat
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,14 @@ class SourceLine:
 
     line: int
     text: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """An article already in memory, with the name it goes by in tags, notices and the library."""
+
+    text: str
+    source: str = "<text>"
 
 
 # Suffixes a directory is searched for.  A file named on the command line is
@@ -115,7 +123,7 @@ def _mark_undecodable(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_MARK_ERRORS, _mark_undecodable)
 
 
-def expand_inputs(paths: Sequence[Path]) -> list[Path]:
+def expand_inputs(paths: Sequence[Path | Text]) -> list[Path | Text]:
     """Turn the paths a user named into the files to read.
 
     A directory stands for every ``.txt``, ``.md``, ``.text``, ``.html`` and
@@ -126,9 +134,12 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
     symlink) is read once, where it first appears.  A path that does not
     exist but holds ``*``, ``?`` or ``[`` is a glob (``**`` recurses).
     """
-    found: list[Path] = []
-    seen: set[str] = set()
+    found: list[Path | Text] = []
+    seen: set[str | int] = set()
     for path in paths:
+        if isinstance(path, Text):
+            found.append(path)
+            continue
         try:
             mode = path.stat().st_mode
         except OSError as error:
@@ -136,8 +147,9 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
             if any(ch in pattern for ch in "*?[") and (matches := sorted(glob.glob(pattern, recursive=True))):
                 # A quoted glob (or a shell that passed it on): expand it ourselves.
                 for member in expand_inputs([Path(m) for m in matches]):
-                    if os.path.realpath(member) not in seen:
-                        seen.add(os.path.realpath(member))
+                    key = os.path.realpath(member) if isinstance(member, Path) else id(member)
+                    if key not in seen:
+                        seen.add(key)
                         found.append(member)
                 continue
             raise os_error(path, error) from error
@@ -231,6 +243,18 @@ def os_error(path: Path, error: OSError) -> InputError:
     return InputError(f"{path_label(path)}: cannot read ({reason})")
 
 
+def require_regular(path: Path) -> None:
+    """Refuse a folder, FIFO, device or socket before anything opens it (a FIFO would block the open)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise os_error(path, error) from error
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path_label(path)}: is a directory")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path_label(path)}: not a regular file (a device, FIFO or socket)")
+
+
 def _read_sample(path: Path) -> tuple[bytes, bool]:
     """The first bytes of *path*, and whether they are the whole file.
 
@@ -238,11 +262,7 @@ def _read_sample(path: Path) -> tuple[bytes, bool]:
     blocking the open.
     """
     try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise InputError(f"{path_label(path)}: is a directory")
-        if not stat.S_ISREG(mode):
-            raise InputError(f"{path_label(path)}: not a regular file")
+        require_regular(path)
         with path.open("rb") as handle:
             sample = handle.read(_SAMPLE_BYTES + 1)
     except OSError as error:
@@ -413,6 +433,23 @@ def _common_share(sample: bytes, codec: str) -> float:
     return common / total if total else 0.0
 
 
+def text_lines(text: Text) -> Iterator[SourceLine]:
+    """The non-blank lines of an article in memory, as :func:`read_lines` gives a file's.
+
+    Text that begins like a web page (``<!DOCTYPE html``, ``<html``) is read
+    as one; NUL characters are dropped.
+
+    >>> [line.text for line in text_lines(Text("第一行\\n\\n<b>第二行</b>"))]
+    ['第一行', '<b>第二行</b>']
+    """
+    body = text.text.removeprefix("\ufeff").replace("\x00", "")
+    if not body.strip():
+        raise InputError(f"{text.source}: the text is empty")
+    if body.lstrip(_HTML_SPACE_CHARS).lower().startswith(_HTML_START):
+        return iter(_html_lines(body.replace("\r\n", "\n").replace("\r", "\n")))
+    return (SourceLine(number, line) for number, line in enumerate(body.splitlines(), start=1) if line.strip())
+
+
 def _is_html(path: Path, sample: bytes) -> bool:
     """Whether *path* is a web page: by its suffix, or by how its text begins."""
     if path.suffix.lower() in _HTML_SUFFIXES:
@@ -544,6 +581,7 @@ class _Blocks:
         self.line = 1
         self._pieces: list[tuple[str, str]] = []
         self._start: int | None = None
+        self._singles: list[tuple[str, str]] = []  # adjacent one-character rubies, not yet joined
 
     def advance(self, text: str) -> None:
         """Move the line cursor past *text*, which is not kept."""
@@ -555,7 +593,9 @@ class _Blocks:
             visible = text.lstrip(_HTML_SPACE_CHARS)
             if visible:
                 self._start = self.line + text[: len(text) - len(visible)].count("\n")
-        self._pieces.append((text, ""))
+        if not (self._singles and text.isspace()):  # whitespace between rubies collapses anyway
+            self._join_singles()
+            self._pieces.append((text, ""))
         self.advance(text)
 
     def add_preformatted(self, text: str) -> None:
@@ -570,10 +610,29 @@ class _Blocks:
         """Add (base, reading) pieces of a ruby element."""
         if self._start is None and any(base.strip(_HTML_SPACE_CHARS) for base, _ in pieces):
             self._start = self.line
+        if len(pieces) == 1 and len(pieces[0][0]) == 1 and pieces[0][1]:
+            self._singles.append(pieces[0])
+            return
+        self._join_singles()
         self._pieces.extend(pieces)
+
+    def _join_singles(self) -> None:
+        """Adjacent one-character rubies become the dictionary words they make (数 据 库 → 数据库 shù jù kù).
+
+        Only when each has one syllable; the readings stay the page's own.
+        """
+        singles, self._singles = self._singles, []
+        if len(singles) < 2 or any(len(reading.split()) != 1 for _, reading in singles):
+            self._pieces.extend(singles)
+            return
+        from .readers.common import Known, segment_known
+
+        words = segment_known("".join(base for base, _ in singles), [reading for _, reading in singles])
+        self._pieces.extend((word.base, " ".join(word.syllables)) for word in words if isinstance(word, Known))
 
     def flush(self) -> None:
         """End the current block, keeping it as a line if it has visible text."""
+        self._join_singles()
         text = _join_block(self._pieces)
         if text and not text.isspace():
             self.lines.append(SourceLine(self._start or self.line, text))
@@ -638,23 +697,25 @@ def _ruby_tokens(ruby: Tag) -> list[tuple[str, object, bool, str]]:
     from bs4.element import NavigableString, PreformattedString, Tag
 
     tokens: list[tuple[str, object, bool, str]] = []
-    for node in ruby.descendants:
-        if isinstance(node, Tag) and node.name != "rt":
+    # Depth first with each node's context (skipped, inside <rtc>, nearest rt/rp/rb) carried down, so that
+    # deeply nested rubies cost their size, not size × depth as walking up the parents did.
+    roles = {"rt": "reading", "rp": "skip", "rb": "base"}
+    stack: list[tuple[PageElement, bool, bool, object, str]] = [
+        (child, False, False, None, "base") for child in reversed(ruby.contents)
+    ]
+    while stack:
+        node, skipped, in_rtc, owner, role = stack.pop()
+        if isinstance(node, Tag):
+            skipped = skipped or node.name in _DROPPED_TAGS
+            in_rtc = in_rtc or node.name == "rtc"
+            if node.name in roles:
+                owner, role = node, roles[node.name]
+            stack.extend((child, skipped, in_rtc, owner, role) for child in reversed(node.contents))
+            if node.name != "rt":
+                continue
+        elif isinstance(node, PreformattedString) or not isinstance(node, NavigableString):
             continue
-        if isinstance(node, PreformattedString) or not isinstance(node, (Tag, NavigableString)):
-            continue
-        role, owner, in_rtc = "base", None, False
-        for parent in chain([node] if isinstance(node, Tag) else [], node.parents):
-            if parent is ruby:
-                break
-            if parent.name in _DROPPED_TAGS:
-                role = "skip"
-                break
-            in_rtc = in_rtc or parent.name == "rtc"
-            if owner is None and parent.name in ("rt", "rp", "rb"):
-                owner = parent
-                role = {"rt": "reading", "rp": "skip", "rb": "base"}[parent.name]
-        if role == "skip":
+        if skipped or role == "skip":
             continue
         if owner is None and in_rtc:
             role = "reading"
@@ -729,6 +790,21 @@ def _moved(position: int, edits: list[tuple[int, int, int]]) -> int:
     return position - shift
 
 
+def _moved_all(positions: list[int], edits: list[tuple[int, int, int]]) -> list[int]:
+    """:func:`_moved` for ascending *positions*, in one pass over the edits."""
+    out, shift, index = [], 0, 0
+    for position in positions:
+        while index < len(edits) and edits[index][1] <= position:
+            start, end, kept = edits[index]
+            shift += end - start - kept
+            index += 1
+        if index < len(edits) and edits[index][0] < position:
+            out.append(edits[index][0] - shift)
+        else:
+            out.append(position - shift)
+    return out
+
+
 def _join_block(pieces: Sequence[tuple[str, str]]) -> str:
     """The text of one block: bases joined, whitespace collapsed, readings added.
 
@@ -746,7 +822,11 @@ def _join_block(pieces: Sequence[tuple[str, str]]) -> str:
         if reading:
             marks.append((position, reading))
     text, edits = _collapse(base)
-    for position, reading in reversed(marks):
-        at = _moved(position, edits)
-        text = f"{text[:at]}({reading}){text[at:]}"
+    out: list[str] = []
+    last = 0
+    for at, reading in zip(_moved_all([position for position, _ in marks], edits), (r for _, r in marks), strict=True):
+        out += [text[last:at], f"({reading})"]  # one pass: inserting into the text per mark was quadratic
+        last = at
+    out.append(text[last:])
+    text = "".join(out)
     return text

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .enrich import Entry
 from .pinyin import strip_tones, tone_of
@@ -76,6 +77,8 @@ class RenderedNote:
     """
 
     __slots__ = ("_packed", "hanzi", "pinyin", "tags")
+    if TYPE_CHECKING:  # not a dataclass field: the compressed values behind ``fields``
+        _packed: bytes | tuple[str, ...]
     hanzi: str
     pinyin: str
     fields: tuple[str, ...]  # a property over the compressed values, set below
@@ -106,7 +109,7 @@ class RenderedNote:
         return f"RenderedNote(hanzi={self.hanzi!r}, pinyin={self.pinyin!r}, fields={self.fields!r}, tags={self.tags!r})"
 
 
-RenderedNote.fields = property(lambda note: _unpack(note._packed), doc="The field values, in FIELDS order.")  # type: ignore[assignment,method-assign]
+RenderedNote.fields = property(lambda note: _unpack(note._packed), doc="The field values, in FIELDS order.")  # type: ignore[assignment]
 
 
 def _restore(hanzi: str, pinyin: str, packed: bytes | tuple[str, ...], tags: tuple[str, ...]) -> RenderedNote:
@@ -161,12 +164,29 @@ def templates() -> tuple[dict[str, str], ...]:
 
 
 def escape(text: str) -> str:
-    """Article text as HTML element content: ``<``, ``>`` and ``&`` escaped, quotes kept.
+    """Article text as HTML element content: ``<``, ``>`` and ``&`` escaped, quotes kept, Anki markup inert.
+
+    Anki plays ``[sound:…]`` and speaks ``[anki:tts …]…[/anki:tts]`` wherever
+    they appear in a rendered card, and ``{{c1::…}}`` is a cloze to a cloze
+    note type.  Article text is data, so the ``[`` of such a tag and the
+    second ``{`` of ``{{`` become character references: the card shows the
+    same text, and Anki sees no tag.
 
     >>> print(escape("<img onerror=alert(1)> & yòu'éryuán"))
     &lt;img onerror=alert(1)&gt; &amp; yòu'éryuán
+    >>> print(escape("[sound:x.mp3] {{c1::字}} 个[gè]"))
+    &#91;sound:x.mp3] &#123;{c1::字}} 个[gè]
     """
-    return html.escape(text, quote=False)
+    return ANKI_MARKUP.sub(_inert, html.escape(text, quote=False))
+
+
+# The openings of Anki's own markup: media and TTS tags (any case, as a sloppy editor may write them), and
+# template or cloze braces.
+ANKI_MARKUP = re.compile(r"\[(?=\s*/?\s*(?:sound|anki)\s*:)|\{(?=\{)", re.IGNORECASE)
+
+
+def _inert(mark: re.Match[str]) -> str:
+    return "&#91;" if mark.group() == "[" else "&#123;"
 
 
 def example_html(example: Example) -> str:
@@ -246,12 +266,12 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
         "Traditional": escape(entry.traditional),
         "Simplified": escape(entry.simplified),
         "Classifier": escape(entry.classifier),
-        "HSK": escape(entry.hsk_label),
+        "HSK": escape(entry.hsk.label),
         "Frequency": escape(entry.frequency),
         "Sentence": example_html(first) if first else "",
         "SentencePinyin": escape(entry.sentence_pinyin),
         "MoreSentences": ("<ol>" + "".join(f"<li>{example_html(e)}</li>" for e in more) + "</ol>") if more else "",
-        "Source": html.escape(", ".join(Path(s).stem for s in entry.sources)),
+        "Source": ANKI_MARKUP.sub(_inert, html.escape(", ".join(Path(s).stem for s in entry.sources))),
         "HanziColor": hanzi_html(entry.hanzi, entry.syllables),
         "PinyinColor": pinyin_html(entry.syllables),
         "Notes": "",
@@ -263,7 +283,7 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
     for card, switch in CARD_SWITCHES.items():
         values[switch] = "y" if card in options.cards else ""
     tags = {source_tag(s) for s in entry.sources}
-    tags.update(entry.hsk_tags)
+    tags.update(entry.hsk.tags)
     for flag in entry.flags:
         tags.add(f"deckgen::{flag}")
         if flag not in ("repaired", "new-word"):

@@ -13,29 +13,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .build import BuildResult
+    from .api import Deck
 
 REPORT_VERSION = 1
 
 
-def report_data(result: BuildResult, deck: Path | None) -> dict[str, Any]:
+def report_data(result: Deck, deck: Path | None) -> dict[str, Any]:
     """The report as plain data."""
     return {
         "version": REPORT_VERSION,
         "deck": str(deck) if deck else None,
-        "files": [str(p) for p in result.files],
-        "failed_files": [str(p) for p in result.failed],
+        "files": list(result.sources),
+        "failed_files": list(result.failed),
         "readers": dict(result.readers),
         "annotations": result.annotations,
         "skipped": result.skipped,
+        "left_out": list(result.left_out),
         "notes": [{"hanzi": n.hanzi, "pinyin": n.pinyin, "tags": list(n.tags)} for n in result.notes],
         "notices": [asdict(notice) for notice in result.notices],
     }
 
 
-def write_report(result: BuildResult, path: Path, deck: Path | None) -> Path:
+def write_report(result: Deck, path: Path, deck: Path | None) -> Path:
     """Write the JSON report to *path*, atomically."""
-    from .package import atomic_target
+    from .safety import atomic_target
 
     with atomic_target(Path(path), "report") as tmp:
         tmp.write_text(json.dumps(report_data(result, deck), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,20 +1,26 @@
-"""Which entries become notes: known words, stop list, HSK and frequency filters.
+"""Which entries become notes: known words, stop list, HSK and frequency filters, and the word library.
 
 Every filter is off by default, because the annotations are the author's
-choice; the learner switches on what they want.  The library's "already
-known" decision is made in :mod:`deckgen.build`, which owns the library.
+choice; the learner switches on what they want.  The word library decides
+what is already known from other articles (:func:`consult_library`) and
+lends its sentences.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from .sentences import Example
+
 if TYPE_CHECKING:  # pragma: no cover
     from .enrich import Entry
     from .known import KnownWords
+    from .library import Library
+    from .librows import Key
 
 
 @cache
@@ -43,12 +49,6 @@ class Filters:
         return bool(self.known) or self.skip_particles or self.skip_hsk is not None or self.skip_zipf is not None
 
 
-def _hsk3_rank(label: str | None) -> int | None:
-    if not label:
-        return None
-    return 7 if label.startswith("7") else int(label)
-
-
 def skip_reason(entry: Entry, filters: Filters) -> str:
     """Why *entry* gets no note ("" if it does).
 
@@ -61,11 +61,11 @@ def skip_reason(entry: Entry, filters: Filters) -> str:
     if filters.skip_particles and entry.hanzi in particles():
         return "particle"
     if filters.skip_hsk is not None:
-        from .hsk import hsk_levels
+        from .hsk import HskLevels, hsk_levels
 
-        rank = _hsk3_rank(hsk_levels(entry.hanzi).hsk3)
-        if rank is not None and rank <= filters.skip_hsk:
-            return f"HSK3 {rank}"
+        level = hsk_levels(entry.hanzi).hsk3
+        if level is not None and level <= filters.skip_hsk:
+            return HskLevels(None, level).label
     if filters.skip_zipf is not None:
         from . import segment
         from .hsk import zipf
@@ -74,3 +74,59 @@ def skip_reason(entry: Entry, filters: Filters) -> str:
         if figure >= filters.skip_zipf:
             return f"common (Zipf {figure:.1f})"
     return ""
+
+
+def apply_filters(entries: list[Entry], filters: Filters) -> tuple[list[Entry], Counter[str]]:
+    """The entries the filters keep, and how many each reason left out."""
+    if not filters.active:
+        return entries, Counter()
+    filtered: Counter[str] = Counter()
+    kept = []
+    for entry in entries:
+        reason = skip_reason(entry, filters)
+        if reason:
+            filtered[reason] += 1
+        else:
+            kept.append(entry)
+    return kept, filtered
+
+
+def consult_library(
+    library: Library, kept: list[Entry], most: int, *, export_all: bool = False, keep_stamps: bool = True
+) -> tuple[list[Entry], set[Key], dict[Key, float]]:
+    """Drop words first met in other articles (unless *export_all*), gather up to *most* sentences each.
+
+    Words already exported keep their first export time as their note's
+    modification time (with *keep_stamps*), so importing the deck never
+    overwrites a note the learner may have edited.
+    """
+    # A word list's entry has no sentence: the word alone is what the library recorded for it.
+    sentences = {entry.key: {example.text for example in entry.examples} or {entry.hanzi} for entry in kept}
+    known = library.known_elsewhere(sentences)
+    listed = [entry.key for entry in kept if not entry.examples and entry.key in known]
+    if listed:  # a listed word met in articles is known only once exported: the learner asked for it
+        known -= listed_unexported(library, listed)
+    chosen = kept if export_all else [entry for entry in kept if entry.key not in known]
+    exported = library.exported_at(entry.key for entry in chosen)
+    gathered = []
+    for entry in chosen:
+        examples = list(entry.examples)
+        texts = {example.text for example in examples}
+        for extra in library.examples(entry.key, most):
+            if len(examples) >= most:
+                break
+            if not (extra.before or extra.after):
+                continue  # seen only in a byline: no sentence to show
+            text = extra.before + extra.word + extra.after
+            if text not in texts:
+                texts.add(text)
+                examples.append(Example(extra.before, extra.word, extra.after))
+        gathered.append(replace(entry, examples=tuple(examples[:most])))
+    stamps = {} if not keep_stamps else {(e.hanzi, e.pinyin): t for e in chosen if (t := exported.get(e.key))}
+    return gathered, known, stamps
+
+
+def listed_unexported(library: Library, keys: list[Key]) -> set[Key]:
+    """The word-list keys the library met in other articles but never exported."""
+    exported = library.exported_at(keys)
+    return {key for key in keys if key not in exported}

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dictionary import _marked_pinyin, _reading_key, _render_sense, _Row, _rows
+from .dictionary import Row, marked_pinyin, reading_key, render_sense, rows
 from .pinyin import join_syllables, parse_reading, strip_tones, tone_of
 from .script import traditional_of
 
@@ -110,17 +110,17 @@ def tier(sense: str) -> int:
     return 0
 
 
-def _row_syllables(row: _Row) -> tuple[str, ...]:
+def _row_syllables(row: Row) -> tuple[str, ...]:
     """*row*'s syllables in tone marks, capitalised where CC-CEDICT capitalises them."""
     out = []
     for numbered in row.syllables:
         if any(c.isalpha() for c in numbered):
-            marked = _marked_pinyin(numbered)
+            marked = marked_pinyin(numbered)
             out.append(marked[:1].upper() + marked[1:] if numbered[:1].isupper() else marked)
     return tuple(out)
 
 
-def _fits(row: _Row, word: str, wanted: tuple[str, ...], neutral: bool = True) -> bool:
+def _fits(row: Row, word: str, wanted: tuple[str, ...], neutral: bool = True) -> bool:
     """Does *row*'s reading match *wanted* syllable by syllable, leniently?
 
     Letters must agree; tones must too, except that 一/不 may carry their
@@ -143,7 +143,7 @@ def _fits(row: _Row, word: str, wanted: tuple[str, ...], neutral: bool = True) -
     return True
 
 
-def _senses(rows: list[_Row]) -> tuple[str, ...]:
+def _senses(rows: list[Row]) -> tuple[str, ...]:
     """Every sense of *rows*, in dictionary order, de-duplicated, low-value ones last."""
     seen: dict[str, int] = {}
     for row in rows:
@@ -162,15 +162,15 @@ def _expand(sense: str) -> list[tuple[str, int]]:
         target = lookup(simplified, numbered)
         if target is not None and target.senses:
             return [(s, tier(s)) for s in target.senses]
-    return [(_render_sense(sense), tier(sense))]
+    return [(render_sense(sense), tier(sense))]
 
 
-def _minor(row: _Row) -> bool:
+def _minor(row: Row) -> bool:
     """True when every sense of *row* is a pointer, surname or low-value sense."""
     return all(tier(s) for s in row.senses)
 
 
-def _choose_traditional(word: str, rows: list[_Row], traditional: str) -> list[_Row]:
+def _choose_traditional(word: str, rows: list[Row], traditional: str) -> list[Row]:
     """Keep the rows of the card's traditional form when the matches disagree on it.
 
     The card's form is the one the article gave (漢字|汉字, or a traditional
@@ -210,12 +210,12 @@ def lookup(word: str, reading: str, traditional: str = "") -> DictEntry | None:
     if not word or parsed is None:
         return None
     wanted = parsed.syllables
-    rows = _rows(word)
-    key = _reading_key(reading)
-    matches = [row for row in rows if _reading_key(" ".join(row.syllables)) == key]
+    found = rows(word)
+    key = reading_key(reading)
+    matches = [row for row in found if reading_key(" ".join(row.syllables)) == key]
     for neutral in (False, True):  # 不是 búshì is bu4 shi4 "is not" before it is bu2 shi5 "fault"
         if not matches:
-            matches = [row for row in rows if _fits(row, word, wanted, neutral)]
+            matches = [row for row in found if _fits(row, word, wanted, neutral)]
     if not matches:
         if len(word) > 1 and word[-1] in "儿兒" and wanted[-1] == "r":  # 玩儿 wánr: the word without its r
             base = lookup(word[:-1], join_syllables(wanted[:-1]), traditional[:-1])

@@ -28,6 +28,8 @@ from functools import cached_property
 MAX_CHARS = 40
 # A quotation longer than this is cut inside its marks rather than shown whole.
 MAX_WHOLE = 80
+# Longer than any example the rules above make, except one clause with no mark to cut at.
+MAX_CUT = 200
 _TRIM = "，,：:、 \u3000"
 _PAIRS = {
     "“": "”",
@@ -51,7 +53,7 @@ _CLAUSE_MARKS = frozenset("，,")
 _DOTS = re.compile(r"\.{3,}")
 # Bylines: inside brackets anywhere, or a line that starts with one of these words.
 _BYLINE_WORDS = r"(?:来源|作者|记者|编辑|责编|责任编辑|通讯员|摄影|供图|出处|原标题|图片来源)"
-_BYLINE_IN_BRACKETS = re.compile(_BYLINE_WORDS + r"\s*[:：\s]")
+_BYLINE_ANYWHERE = re.compile(r"(?=(" + _BYLINE_WORDS + r"\s*[:：\s]))")
 _BYLINE_LINE = re.compile(r"^[\s\u3000]*(?:本报)?" + _BYLINE_WORDS + r"[\s\u3000]*[:：\s\u3000]")
 # Exam options, "A．", "B、", "C.", "(D)", at the start of a line or after a space; question numbers, "3．".
 _OPTION = re.compile(
@@ -132,12 +134,30 @@ class Layout:
     def _bylines(self) -> tuple[tuple[int, int], ...]:
         if _BYLINE_LINE.match(self.text):
             return ((0, len(self.text)),)
-        found = [
-            (open_at, close_at + 1)
-            for open_at, close_at in self.pairs
-            if _BYLINE_IN_BRACKETS.search(self.text, open_at + 1, close_at)
-        ]
+        # Every byline word once (overlapping too), then each pair looks up the first one inside it:
+        # searching each pair's inside again was quadratic in nested brackets.
+        words = [(m.start(), m.start() + len(m.group(1))) for m in _BYLINE_ANYWHERE.finditer(self.text)]
+        if not words:
+            return ()
+        starts = [start for start, _ in words]
+        found = []
+        for open_at, close_at in self.pairs:
+            index = bisect_left(starts, open_at + 1)
+            if index < len(words) and words[index][1] <= close_at:
+                found.append((open_at, close_at + 1))
         return tuple(found)
+
+    @cached_property
+    def _byline_index(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Bylines sorted by start with the running furthest end, and their ends sorted, for bisection."""
+        by_lo = sorted(self.bylines)
+        los = [lo for lo, _ in by_lo]
+        reach, furthest = [], -1
+        for _, hi in by_lo:
+            furthest = max(furthest, hi)
+            reach.append(furthest)
+        his = sorted(hi for _, hi in self.bylines)
+        return los, reach, his, sorted(los)
 
     def _items(self) -> tuple[tuple[int, int], ...]:
         """Pieces of the line no sentence crosses: exam options, table cells, ``<br>``-separated lines."""
@@ -159,7 +179,35 @@ class Layout:
 
     def byline_at(self, start: int, end: int) -> bool:
         """True when ``text[start:end]`` lies inside a byline."""
-        return any(lo <= start and end <= hi for lo, hi in self.bylines)
+        if not self.bylines:
+            return False
+        los, reach, _, _ = self._byline_index
+        index = bisect_right(los, start) - 1
+        return index >= 0 and reach[index] >= end
+
+    def beside_bylines(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """``[lo, hi)`` with the bylines before and after ``[start, end)`` cut off."""
+        if not self.bylines:
+            return lo, hi
+        _, _, his, los = self._byline_index
+        index = bisect_right(his, start) - 1
+        if index >= 0:
+            lo = max(lo, his[index])
+        index = bisect_left(los, end)
+        if index < len(los):
+            hi = min(hi, los[index])
+        return lo, hi
+
+    @cached_property
+    def enclosing(self) -> tuple[list[int], list[int]]:
+        """For each pair, the index of the pair around it (-1: none), and each pair's closing offset."""
+        parent, stack = [], []
+        for index, (open_at, _) in enumerate(self.pairs):
+            while stack and self.pairs[stack[-1]][1] < open_at:
+                stack.pop()
+            parent.append(stack[-1] if stack else -1)
+            stack.append(index)
+        return parent, [close_at for _, close_at in self.pairs]
 
 
 def layout(text: str) -> Layout:
@@ -168,31 +216,40 @@ def layout(text: str) -> Layout:
 
 
 def _match_pairs(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
-    """Matched quote and bracket pairs (sorted by opening), and the positions of stray marks."""
+    """Matched quote and bracket pairs (sorted by opening), and the positions of stray marks.
+
+    Linear in the line: a closer whose opener is not open is stray at once,
+    without searching the stack (50,000 unclosed （ then 》 used to be quadratic).
+    """
     stack: list[tuple[str, int]] = []
+    open_count: dict[str, int] = {}
     pairs: list[tuple[int, int]] = []
     stray: set[int] = set()
     for i, ch in enumerate(text):
         if ch == '"':
-            if any(mark == '"' for mark, _ in stack):
+            if open_count.get('"'):
                 ch = "\0close"  # the ASCII quote closes the open one
             else:
                 stack.append(('"', i))
+                open_count['"'] = 1
                 continue
         if ch in _PAIRS:
             stack.append((ch, i))
+            open_count[ch] = open_count.get(ch, 0) + 1
             continue
         wanted = '"' if ch == "\0close" else _CLOSERS.get(ch)
         if wanted is None:
             continue
-        for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth][0] == wanted:
-                stray.update(pos for _, pos in stack[depth + 1 :])
-                pairs.append((stack[depth][1], i))
-                del stack[depth:]
-                break
-        else:
+        if not open_count.get(wanted):
             stray.add(i)
+            continue
+        while True:  # each mark is popped once: linear overall
+            mark, pos = stack.pop()
+            open_count[mark] -= 1
+            if mark == wanted:
+                pairs.append((pos, i))
+                break
+            stray.add(pos)
     stray.update(pos for _, pos in stack)
     return tuple(sorted(pairs)), tuple(sorted(stray))
 
@@ -221,30 +278,58 @@ def sentence_bounds(lay: Layout, start: int, end: int) -> tuple[int, int]:
     if index >= 0 and lay.items[index][0] <= start and end <= lay.items[index][1]:
         lo, hi = lay.items[index]
     lo, hi = _around(lay.sentence_cuts, start, end, lo, hi)
-    for by_lo, by_hi in lay.bylines:  # a byline beside the word is cut off
-        if by_hi <= start:
-            lo = max(lo, by_hi)
-        elif by_lo >= end:
-            hi = min(hi, by_lo)
-    return lo, hi
+    return lay.beside_bylines(start, end, lo, hi)  # a byline beside the word is cut off
 
 
 def _clauses(lay: Layout, lo: int, hi: int, start: int, end: int, limit: int) -> tuple[int, int]:
-    """Grow from the clause holding the word, the clause before first, while within *limit*."""
-    cuts = [c for c in lay.clause_cuts[bisect_right(lay.clause_cuts, lo) : bisect_left(lay.clause_cuts, hi)]]
-    bounds = [lo, *cuts, hi]
-    first = bisect_right(bounds, start) - 1
-    last = bisect_left(bounds, end)
-    a, b = bounds[first], bounds[min(last, len(bounds) - 1)]
+    """Grow from the clause holding the word, the clause before first, while within *limit*.
+
+    The clause cuts are looked up by bisection, never copied, so a sentence
+    of many clauses costs each of its words only the clauses that fit.
+    """
+    cuts = lay.clause_cuts
+    low, high = bisect_right(cuts, lo), bisect_left(cuts, hi)  # bounds: lo, cuts[low:high], hi
+    size = high - low + 2
+
+    def bound(index: int) -> int:
+        return lo if index == 0 else hi if index == size - 1 else cuts[low + index - 1]
+
+    first = bisect_right(cuts, start, low, high) - low  # the last bound <= start
+    last = bisect_left(cuts, end, low, high) - low + 1  # the first bound >= end
+    last = min(last, size - 1)
+    a, b = bound(first), bound(last)
     while True:
-        if first > 0 and b - bounds[first - 1] <= limit:
+        if first > 0 and b - bound(first - 1) <= limit:
             first -= 1
-        elif last + 1 < len(bounds) and bounds[last + 1] - a <= limit:
+        elif last + 1 < size and bound(last + 1) - a <= limit:
             last += 1
         else:
             break
-        a, b = bounds[first], bounds[last]
+        a, b = bound(first), bound(last)
     return a, b
+
+
+def _stripped_length(text: str, lo: int, hi: int) -> int:
+    """``len(text[lo:hi].strip())`` without copying the slice."""
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return hi - lo
+
+
+def _window(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
+    """At most :data:`MAX_CUT` characters of ``[lo, hi)`` around the word, quotes and brackets balanced.
+
+    Without it an article of one endless clause would copy that clause into
+    the example of every word in it: quadratic time and memory.
+    """
+    half = max(0, (MAX_CUT - (end - start)) // 2)
+    lo, hi = max(lo, start - half), min(hi, end + half)
+    _, stray = _match_pairs(text[lo:hi])  # marks whose partner the window cut off
+    before = [lo + pos for pos in stray if lo + pos < start]
+    after = [lo + pos for pos in stray if lo + pos >= end]
+    return (before[-1] + 1 if before else lo), (after[0] if after else hi)
 
 
 def example(lay: Layout, start: int, end: int, limit: int = MAX_CHARS) -> Example:
@@ -264,10 +349,14 @@ def example(lay: Layout, start: int, end: int, limit: int = MAX_CHARS) -> Exampl
     if lay.byline_at(start, end):
         return Example("", "", "")
     lo, hi = sentence_bounds(lay, start, end)
-    if len(lay.text[lo:hi].strip()) > limit:
+    if hi - lo > limit and _stripped_length(lay.text, lo, hi) > limit:
         lo, hi = _clauses(lay, lo, hi, start, end, limit)
-    if hi - lo > MAX_WHOLE:
-        for index in range(bisect_left(lay.pairs, (start, -1)) - 1, -1, -1):  # innermost quotation first
+    if hi - lo > MAX_WHOLE and lay.pairs:
+        parent, closes = lay.enclosing
+        index = bisect_left(lay.pairs, (start, -1)) - 1
+        while index >= 0 and closes[index] < end:  # the innermost quotation around the word, if any
+            index = parent[index]
+        while index >= 0:  # innermost quotation first, outwards
             open_at, close_at = lay.pairs[index]
             if open_at < lo:
                 break
@@ -275,6 +364,9 @@ def example(lay: Layout, start: int, end: int, limit: int = MAX_CHARS) -> Exampl
                 inner = example(lay.inner((open_at, close_at)), start - open_at - 1, end - open_at - 1, limit)
                 if inner.text:
                     return inner
+            index = parent[index]
+    if hi - lo > MAX_CUT:  # one clause of hundreds of characters, no mark to cut at: a window around the word
+        lo, hi = _window(lay.text, lo, hi, start, end)
     # Marks the source never closed (OCR) stay outside: the example starts after, and ends before, any stray one.
     stray = lay.stray
     index = bisect_left(stray, start)

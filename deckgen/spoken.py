@@ -10,8 +10,10 @@ per-word tables cannot know, because they depend on the neighbours:
   particles (慢慢地走 mànmàn de zǒu, 跑得快 pǎo de kuài, 看过 kànguo), and
   dì/dé/guò elsewhere (军地 jūndì, 得到 dédào);
 * 还 is huán as a verb with an object (还书 huán shū) and hái as an adverb
-  (还没 hái méi); 以…为 reads wéi;
-* words CC-CEDICT gives a neutral tone keep it (朋友 péngyou, 时候 shíhou).
+  (还没 hái méi); 以…为 reads wéi; 长 is cháng (很长) unless a complement
+  says it grows (长高 zhǎng gāo);
+* words CC-CEDICT gives a neutral tone keep it (朋友 péngyou, 时候 shíhou);
+* proper nouns are capitalised as CC-CEDICT writes them (北京 Běijīng).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from functools import lru_cache
 
 from . import segment
 from .align import is_hanzi
-from .dictionary import _rows
+from .dictionary import rows
 from .pinyin import join_syllables, strip_tones, tone_of
 from .pinyintables import tables
 from .script import simplified_of
@@ -69,7 +71,7 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
     (['péng', 'you'], ['dōng', 'xī'])
     """
     candidates = []
-    for row in _rows(word):
+    for row in rows(word):
         theirs = [s.lower() for s in _row_syllables(row)]
         if theirs == syllables:
             return syllables  # pypinyin's reading is a dictionary reading as it stands
@@ -79,6 +81,22 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
         ):
             candidates.append(theirs)
     return candidates[0] if candidates else syllables
+
+
+def _proper(word: str, syllables: list[str]) -> bool:
+    """Whether CC-CEDICT writes this reading of *word* only as a proper noun (北京 Běijīng, 中国 Zhōngguó).
+
+    >>> _proper('北京', ['běi', 'jīng']), _proper('长城', ['cháng', 'chéng']), _proper('朋友', ['péng', 'you'])
+    (True, True, False)
+    """
+    if len(word) < 2:
+        return False
+    from .dictionary import rows
+    from .senses import _row_syllables
+
+    wanted = [s.lower() for s in syllables]
+    matching = [row for row in rows(word) if [s.lower() for s in _row_syllables(row)] == wanted]
+    return bool(matching) and all(row.proper for row in matching)
 
 
 def _split_annotated(run: str, annotated: Mapping[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...] | None]]:
@@ -182,7 +200,15 @@ def _single(word: str, before: _Token | None, after: _Token | None, yi_open: boo
         return "huán" if takes_object or returned else "hái"
     if word == "为" and yi_open:
         return "wéi"
+    if word == "长":  # jieba tags it an adjective either way: 很长 cháng, 长高 / 长得 / 他长了一岁 zhǎng
+        next_word = after[0] if after else ""
+        grows = next_word[:1] in _GROWS or (next_word == "了" and not _is(prev_flag, "d", "zg"))
+        return "zhǎng" if grows else "cháng"
     return None
+
+
+# What follows 长 when it means "to grow": complements and aspect particles.
+_GROWS = frozenset("得着高大出成胖满")
 
 
 def _word_syllables(word: str, flag: str) -> list[str]:
@@ -197,7 +223,7 @@ def _word_reading(word: str, verb: bool) -> tuple[str, ...]:
     if len(word) > 1:
         syllables = _neutral_as_in_cedict(word, syllables)
         if word[-1] in "过着了" and verb and len(word) == 2:
-            if not _rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
+            if not rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
                 syllables = [*syllables[:-1], _PARTICLES[word[-1]]]
     return tuple(syllables)
 
@@ -272,6 +298,8 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
             at += 1
             continue
         said = syllables if given else [s or "" for s in spoken[at : at + len(word)]]
+        if _proper(word, syllables):
+            said = [said[0][:1].upper() + said[0][1:], *said[1:]]
         words.append(join_syllables(said))
         at += len(word)
     spaced = " ".join(words)

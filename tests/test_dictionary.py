@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen import dictionary, senses
+from deckgen import dictcache, dictionary, folders, senses
 from deckgen.dictionary import attribution
 from deckgen.errors import DeckgenError
 from deckgen.script import simplified_of, traditional_of
@@ -19,8 +19,8 @@ from deckgen.senses import DictEntry, lookup
 
 
 def _clear_memos() -> None:
-    dictionary._default_store.cache_clear()
-    dictionary._rows.cache_clear()
+    dictcache.default_store.cache_clear()
+    dictionary.rows.cache_clear()
     senses.lookup.cache_clear()
 
 
@@ -164,8 +164,8 @@ def test_tone_mark_placement(numbered: str, marked: str) -> None:
     assert dictionary._mark_syllable(numbered) == marked
 
 
-def _row(traditional: str, senses: tuple[str, ...], syllables: tuple[str, ...] = ("hou4",)) -> dictionary._Row:
-    return dictionary._Row(traditional, "后", syllables, senses, ())
+def _row(traditional: str, senses: tuple[str, ...], syllables: tuple[str, ...] = ("hou4",)) -> dictionary.Row:
+    return dictionary.Row(traditional, "后", syllables, senses, ())
 
 
 SENSE_RANKING = [
@@ -198,7 +198,7 @@ SENSE_RANKING = [
 
 
 @pytest.mark.parametrize(("label", "rows", "expected"), SENSE_RANKING, ids=[r[0] for r in SENSE_RANKING])
-def test_sense_ranking(label: str, rows: list[dictionary._Row], expected: tuple[str, ...]) -> None:
+def test_sense_ranking(label: str, rows: list[dictionary.Row], expected: tuple[str, ...]) -> None:
     assert senses._senses(rows) == expected
 
 
@@ -228,8 +228,8 @@ def sample_source(tmp_path: Path) -> Path:
 
 def test_second_open_uses_the_cache(sample_source: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    first = dictionary._open_store(sample_source, cache_dir)
-    second = dictionary._open_store(sample_source, cache_dir)
+    first = dictcache.open_store(sample_source, cache_dir)
+    second = dictcache.open_store(sample_source, cache_dir)
     assert (first.origin, second.origin) == ("built", "cache")
     assert second.lines_of("關鍵") == second.lines_of("关键") == SAMPLE.splitlines()[4]
     assert second.lines_of("率") == "\n".join(SAMPLE.splitlines()[2:4])
@@ -244,21 +244,21 @@ def test_second_open_uses_the_cache(sample_source: Path, tmp_path: Path) -> None
 )
 def test_corrupt_cache_is_rebuilt(sample_source: Path, tmp_path: Path, damage: bytes) -> None:
     cache_dir = tmp_path / "cache"
-    dictionary._open_store(sample_source, cache_dir)
+    dictcache.open_store(sample_source, cache_dir)
     (cache_file,) = cache_dir.glob("*.sqlite3")
     cache_file.write_bytes(damage)
-    rebuilt = dictionary._open_store(sample_source, cache_dir)
+    rebuilt = dictcache.open_store(sample_source, cache_dir)
     assert rebuilt.origin == "built"
     assert rebuilt.lines_of("率") is not None
-    assert dictionary._open_store(sample_source, cache_dir).origin == "cache"
+    assert dictcache.open_store(sample_source, cache_dir).origin == "cache"
 
 
 def test_changed_source_is_not_served_stale(sample_source: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    dictionary._open_store(sample_source, cache_dir)
+    dictcache.open_store(sample_source, cache_dir)
     sample_source.write_bytes(gzip.compress((SAMPLE + "猫 猫 [mao1] /cat/\n").encode("utf-8")))
     os.utime(sample_source, ns=(1, 1))
-    store = dictionary._open_store(sample_source, cache_dir)
+    store = dictcache.open_store(sample_source, cache_dir)
     assert store.origin == "built"
     assert store.lines_of("猫") == "猫 猫 [mao1] /cat/"
 
@@ -266,7 +266,7 @@ def test_changed_source_is_not_served_stale(sample_source: Path, tmp_path: Path)
 def test_unwritable_cache_dir_falls_back_to_memory(sample_source: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    store = dictionary._open_store(sample_source, blocker / "cache")
+    store = dictcache.open_store(sample_source, blocker / "cache")
     assert store.origin == "memory"
     assert store.lines_of("率") == "\n".join(SAMPLE.splitlines()[2:4])
 
@@ -275,7 +275,7 @@ def test_unreadable_source_is_a_deckgen_error(tmp_path: Path) -> None:
     broken = tmp_path / "cedict.txt.gz"
     broken.write_bytes(b"\x1f\x8b not really gzip")
     with pytest.raises(DeckgenError, match="cannot read CC-CEDICT"):
-        dictionary._open_store(broken, tmp_path / "cache")
+        dictcache.open_store(broken, tmp_path / "cache")
 
 
 @pytest.mark.parametrize(
@@ -291,7 +291,7 @@ def test_cache_dir_precedence(monkeypatch: pytest.MonkeyPatch, environ: dict[str
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    assert dictionary._cache_dir() == expected
+    assert folders.cache_dir() == expected
 
 
 def test_real_dictionary_is_indexed_once_then_opened(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -299,11 +299,11 @@ def test_real_dictionary_is_indexed_once_then_opened(monkeypatch: pytest.MonkeyP
     try:
         _clear_memos()
         assert lookup("率", "lǜ") is not None
-        assert dictionary._default_store().origin == "built"
+        assert dictcache.default_store().origin == "built"
         assert len(list(tmp_path.glob("cedict-*.sqlite3"))) == 1
         _clear_memos()  # as a new process would start
         assert lookup("率", "lǜ") is not None
-        assert dictionary._default_store().origin == "cache"
+        assert dictcache.default_store().origin == "cache"
     finally:
         _clear_memos()
 
@@ -340,8 +340,8 @@ def test_attribution_is_one_line_crediting_cc_cedict() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=12))
 def test_reading_key_is_a_projection(reading: str) -> None:
-    once = dictionary._reading_key(reading)
-    assert dictionary._reading_key(once) == once
+    once = dictionary.reading_key(reading)
+    assert dictionary.reading_key(once) == once
 
 
 @settings(max_examples=200, deadline=None)

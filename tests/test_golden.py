@@ -18,6 +18,9 @@ from deckgen.build import BuildOptions, build, write
 from .apkg import balanced, context, read_notes
 
 GOLDEN = Path(__file__).parent / "golden" / "reference_notes.json"
+# Our own example article, whose text may be copied: here every field of every note is compared.
+EXAMPLE = Path(__file__).parent.parent / "examples" / "library.txt"
+EXAMPLE_GOLDEN = Path(__file__).parent / "golden" / "example_fields.json"
 
 
 def summarise(apkg: Path) -> list[dict[str, object]]:
@@ -64,3 +67,17 @@ def test_reference_article_invariants(reference: Path, tmp_path: Path) -> None:
     assert not any(j in str(n["Sentence"]) for n in notes for j in junk)
     assert all(f"source::{Path(reference).stem}" in n["tags"] for n in notes)
     assert result.annotations == 166 and len(notes) == 71
+
+
+def test_example_article_every_field(tmp_path: Path) -> None:
+    """Every field and tag of every note the shipped example gives, as Anki reads them back."""
+    from deckgen.render import FIELDS
+
+    apkg = write(build([EXAMPLE], BuildOptions(library=None)), tmp_path / "example.apkg", "Example")
+    got = [{**{name: note[name] for name in FIELDS}, "tags": sorted(note["tags"])} for note in read_notes(apkg)]
+    if os.environ.get("DECKGEN_REGEN_GOLDEN"):
+        EXAMPLE_GOLDEN.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    expected = json.loads(EXAMPLE_GOLDEN.read_text(encoding="utf-8"))
+    assert [note["Hanzi"] for note in got] == [note["Hanzi"] for note in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine == theirs, mine["Hanzi"]

@@ -75,8 +75,18 @@ RUBY = [
     ("rp fallbacks", "<p><ruby>汉字<rp>(</rp><rt>hànzì</rt><rp>)</rp></ruby>很美</p>", [("汉字", "hànzì")]),
     ("per character in one ruby", "<p><ruby>汉<rt>hàn</rt>字<rt>zì</rt></ruby>很美</p>", [("汉字", "hànzì")]),
     (
-        "separate ruby per character",
-        "<p><ruby>汉<rt>hàn</rt></ruby><ruby>字<rt>zì</rt></ruby></p>",
+        "adjacent one-character rubies join into dictionary words",
+        "<p><ruby>汉<rt>hàn</rt></ruby>\n<ruby>字<rt>zì</rt></ruby><ruby>很<rt>hěn</rt></ruby>美</p>",
+        [("汉字", "hànzì"), ("很", "hěn")],
+    ),
+    (
+        "three rubies make one word",
+        "<p>我们的<ruby>数<rt>shù</rt></ruby><ruby>据<rt>jù</rt></ruby><ruby>库<rt>kù</rt></ruby>很大</p>",
+        [("数据库", "shùjùkù")],
+    ),
+    (
+        "text between rubies keeps them apart",
+        "<p><ruby>汉<rt>hàn</rt></ruby>和<ruby>字<rt>zì</rt></ruby></p>",
         [("汉", "hàn"), ("字", "zì")],
     ),
     ("empty rt ignored", "<p><ruby>汉字<rt></rt></ruby>和<ruby>语言<rt>yǔyán</rt></ruby></p>", [("语言", "yǔyán")]),
@@ -222,16 +232,24 @@ def bad_inputs(tmp: Path) -> list[tuple[str, list[str], int, str]]:
     ]
 
 
-def test_bad_inputs_one_line_each(tmp_path: Path) -> None:
-    for label, args, code, start in bad_inputs(tmp_path):
-        out = tmp_path / f"{label}.apkg"
-        argv = ["build", *args] if "-o" in args else ["build", *args, "-o", str(out)]
-        proc = deckgen(*argv)
-        assert proc.returncode == code, (label, proc.stderr)
-        lines = proc.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("deckgen: error: " + start), (label, proc.stderr)
-        assert "Traceback" not in proc.stderr + proc.stdout
-        assert not out.exists()
+BAD_INPUTS = ["missing", "empty", "binary", "no annotations", "wrong encoding", "unknown encoding", "unwritable output"]
+
+
+@pytest.mark.parametrize("label", BAD_INPUTS)
+def test_bad_input_is_one_line(tmp_path: Path, label: str) -> None:
+    args, code, start = {case[0]: case[1:] for case in bad_inputs(tmp_path)}[label]
+    out = tmp_path / f"{label}.apkg"
+    argv = ["build", *args] if "-o" in args else ["build", *args, "-o", str(out)]
+    proc = deckgen(*argv)
+    assert proc.returncode == code, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("deckgen: error: " + start), proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not out.exists()
+
+
+def test_bad_input_table_is_complete(tmp_path: Path) -> None:
+    assert [case[0] for case in bad_inputs(tmp_path)] == BAD_INPUTS
 
 
 def test_directory_and_bad_file_among_good_ones(tmp_path: Path) -> None:

@@ -248,9 +248,9 @@ HTML_CASES = [
         [(1, "汉字(hàn zì)")],
     ),
     (
-        "separate ruby elements stay separate",
+        "adjacent one-character rubies join into a dictionary word",
         "<p><ruby>汉<rt>hàn</rt></ruby><ruby>字<rt>zì</rt></ruby>好</p>",
-        [(1, "汉(hàn)字(zì)好")],
+        [(1, "汉字(hàn zì)好")],
     ),
     ("empty rt is only the base", "<p><ruby>汉字<rt></rt></ruby>好</p>", [(1, "汉字好")]),
     ("blank rt is only the base", "<p><ruby>汉字<rt> \n </rt></ruby>好</p>", [(1, "汉字好")]),

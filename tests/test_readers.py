@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen import render
-from deckgen.build import BuildOptions, build
+from deckgen.build import BuildOptions, build, record, write
 from deckgen.enrich import Entry
 from deckgen.errors import DeckgenError, InputError, NoAnnotationsError
 from deckgen.library import Library
@@ -274,7 +274,7 @@ def test_chapters_are_articles_with_their_own_source_tags(tmp_path: Path) -> Non
     assert "source::小书-01-第一章_春天" in notes["春天"].tags
     assert {"source::小书-01-第一章_春天", "source::小书-02-第二章_夏天"} <= set(notes["小草"].tags)
     library = tmp_path / "lib.sqlite3"
-    build([book], BuildOptions(library=library))
+    write(build([book], BuildOptions(library=library)), tmp_path / "book.apkg", "Book")
     with Library.open(library) as opened:
         sources = [Path(row.source).name for row in opened.growth()]
     assert sources == ["小书-01-第一章 春天", "小书-02-第二章 夏天"]
@@ -467,9 +467,7 @@ def test_list_word_takes_its_sentence_from_the_library(tmp_path: Path) -> None:
     library = tmp_path / "lib.sqlite3"
     article = tmp_path / "article.txt"
     article.write_text("我们明天再见(zàijiàn)吧。", encoding="utf-8")
-    first = build([article], BuildOptions(library=library))
-    with Library.open(library) as opened:  # as write() does once the deck is written
-        opened.mark_exported((entry.key for entry in first.exported), first.built_at)
+    record(build([article], BuildOptions(library=library)))  # as write() does once the deck is written
     words = DATA / "words.txt"
     # Exported from the article already: the list leaves it out, unless --all.
     assert "再见" not in {n.hanzi for n in notes_of([words], library=library)}
@@ -483,7 +481,10 @@ def test_list_word_met_but_not_exported_is_kept_with_the_sentence(tmp_path: Path
     library = tmp_path / "lib.sqlite3"
     article = tmp_path / "article.txt"
     article.write_text("我们明天再见(zàijiàn)吧。", encoding="utf-8")
-    build([article], BuildOptions(library=library))  # recorded, never written
+    met = build([article], BuildOptions(library=library))
+    with Library.open(library) as opened:  # recorded (the word filtered out, say), never exported
+        for source, sightings in met.articles.items():
+            opened.record_article(source, sightings, met.built_at)
     notes = {n.hanzi: n for n in notes_of([DATA / "words.txt"], library=library)}
     assert notes["再见"].field("Sentence") == '我们明天<b class="hl">再见</b>吧。'
 
@@ -491,7 +492,8 @@ def test_list_word_met_but_not_exported_is_kept_with_the_sentence(tmp_path: Path
 def test_rebuilding_a_list_gives_the_same_notes_and_no_bare_examples(tmp_path: Path) -> None:
     library = tmp_path / "lib.sqlite3"
     first = rows([DATA / "pleco.txt"], library=library)
-    assert rows([DATA / "pleco.txt"], library=library) == first
+    record(build([DATA / "pleco.txt"], BuildOptions(library=library)))
+    assert rows([DATA / "pleco.txt"], library=library, export_all=True) == first
     with Library.open(library) as opened:
         assert opened.examples(("你好", "nǐhǎo")) == []  # the word alone is recorded, but is no example
 

@@ -30,9 +30,27 @@ RULES = [
     ("一 before tone 1", "一天。", "yìtiān."),
     ("一 in numbers keeps yī", "第一，十一，一月。", "dìyī, shíyī, yīyuè."),
     ("quotes stay attached", "他说：“好！”", "tā shuō: “hǎo!”"),
-    ("book title marks become quotes", "看《西游记》。", "kàn “xīyóujì”."),
+    ("book title marks become quotes", "看《红楼梦》。", "kàn “Hónglóumèng”."),
     ("traditional text is segmented as words", "學習漢字。", "xuéxí hànzì."),
+    ("长 long after an adverb", "时间太长了。", "shíjiān tài cháng le."),
+    ("长 long before a measure", "这条河长五百米。", "zhè tiáo hé cháng wǔbǎimǐ."),
+    ("长 grows before a complement", "他长高了。", "tā zhǎng gāo le."),
+    ("长 grows before an aspect particle", "他长了一岁。", "tā zhǎng le yísuì."),
+    ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
+    ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
+
+# Known gaps: a suffix jieba cuts off is written apart; rows stay here until they pass (strict xfail).
+GAPS = [
+    ("们 joins its noun", "志愿者们来了。", "zhìyuànzhěmen lái le."),
+    ("绘本 is one word", "儿童绘本区。", "értóng huìběn qū."),
+]
+
+
+@pytest.mark.parametrize(("label", "sentence", "expected"), GAPS, ids=[r[0] for r in GAPS])
+@pytest.mark.xfail(strict=True, reason="known gap in word grouping; the syllables themselves are right")
+def test_sentence_pinyin_gap(label: str, sentence: str, expected: str) -> None:
+    assert sentence_pinyin(Example("", sentence[0], sentence[1:])) == expected
 
 
 @pytest.mark.parametrize(("label", "sentence", "expected"), RULES, ids=[r[0] for r in RULES])

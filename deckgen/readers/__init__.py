@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..parse import ParsedLine
-from ..read import SourceLine
+from ..read import SourceLine, Text
 
 FORMATS: tuple[str, ...] = ("inline", "list", "cedict", "two-line", "subtitles", "glued", "epub")
 # Lines looked at to detect a text file's convention.
@@ -62,6 +62,9 @@ def read(path: Path, encoding: str | None = None, input_format: str | None = Non
     """
     if input_format is not None and input_format not in FORMATS:
         raise InputError(f"unknown input format {input_format!r}; choose from {', '.join(FORMATS)}")
+    from ..read import require_regular
+
+    require_regular(path)
     name = input_format or _detect_binary(path)
     source = str(path)
     if name == "epub":
@@ -84,6 +87,23 @@ def read(path: Path, encoding: str | None = None, input_format: str | None = Non
     sample = list(islice(lines, SAMPLE_LINES))
     name = name or detect(sample)
     return Opened(name, iter([Article(source, _line_reader(name)(chain(sample, lines), source))]))
+
+
+def read_text(text: Text, input_format: str | None = None) -> Opened:
+    """Read an article in memory with the reader of its convention (detected, or *input_format*).
+
+    E-books and subtitle files are read from files only.
+    """
+    if input_format is not None and input_format not in FORMATS:
+        raise InputError(f"unknown input format {input_format!r}; choose from {', '.join(FORMATS)}")
+    if input_format in ("epub", "subtitles"):
+        raise InputError(f"{text.source}: {input_format} is read from a file, not from text")
+    from ..read import text_lines
+
+    lines = text_lines(text)
+    sample = list(islice(lines, SAMPLE_LINES))
+    name = input_format or detect(sample)
+    return Opened(name, iter([Article(text.source, _line_reader(name)(chain(sample, lines), text.source))]))
 
 
 def _line_reader(name: str) -> Callable[[Iterable[SourceLine], str], Iterator[ParsedLine]]:

@@ -18,7 +18,7 @@ from ..read import SourceLine
 from .lists import Row, row_line
 
 NAME = "cedict"
-_LINE = re.compile(r"^\s*(\S+)\s+(\S+)\s+\[([^\]]*)\]\s*/(.*)/\s*$")
+_SPACES = re.compile(r"\s+")
 
 
 def parse_entry(text: str) -> Row | None:
@@ -29,15 +29,16 @@ def parse_entry(text: str) -> Row | None:
     >>> parse_entry('女兒 女儿 [nu:3 er2] /daughter/').syllables
     ('nǚ', 'ér')
     """
-    m = _LINE.match(text)
-    if m is None:
+    from ..dictionary import parse_line
+
+    entry = parse_line(_SPACES.sub(" ", text.strip()))
+    if entry is None:
         return None
-    traditional, simplified, pinyin, senses = m.groups()
-    reading = parse_reading(pinyin)
-    if reading is None or len(reading.syllables) != len(simplified):
+    reading = parse_reading(" ".join(entry.syllables))
+    if reading is None or len(reading.syllables) != len(entry.simplified):
         return None
-    gloss = "; ".join(sense.strip() for sense in senses.split("/") if sense.strip())
-    return Row(simplified, reading.syllables, traditional if traditional != simplified else "", gloss)
+    traditional = entry.traditional if entry.traditional != entry.simplified else ""
+    return Row(entry.simplified, reading.syllables, traditional, "; ".join(entry.senses))
 
 
 def read(lines: Iterable[SourceLine], path: str) -> Iterator[ParsedLine]:
@@ -62,4 +63,4 @@ def read(lines: Iterable[SourceLine], path: str) -> Iterator[ParsedLine]:
 def share(texts: Sequence[str]) -> float:
     """The share of *texts* (comments aside) shaped as CC-CEDICT lines."""
     counted = [t for t in texts if not t.lstrip().startswith("#")]
-    return sum(1 for t in counted if _LINE.match(t)) / len(counted) if counted else 0.0
+    return sum(1 for t in counted if parse_entry(t) is not None) / len(counted) if counted else 0.0
