@@ -91,11 +91,13 @@ def _proper(word: str, syllables: list[str]) -> bool:
     """
     if len(word) < 2:
         return False
-    from .dictionary import rows
-    from .senses import _row_syllables
+    return _proper_reading(word, tuple(s.lower() for s in syllables))
 
-    wanted = [s.lower() for s in syllables]
-    matching = [row for row in rows(word) if [s.lower() for s in _row_syllables(row)] == wanted]
+
+@lru_cache(maxsize=1 << 16)
+def _proper_reading(word: str, wanted: tuple[str, ...]) -> bool:
+    """Memoised: every word of every sentence asks, and the answer depends on the word and reading alone."""
+    matching = [row for row in rows(word) if tuple(s.lower() for s in _row_syllables(row)) == wanted]
     return bool(matching) and all(row.proper for row in matching)
 
 
