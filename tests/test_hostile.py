@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from deckgen import known, package
+from deckgen import ankifile, known, package
 from deckgen.build import BuildOptions, build, mine_file, write
 from deckgen.cli import app
 from deckgen.library import Library
@@ -339,7 +339,7 @@ def test_known_package_over_the_size_cap_is_refused(
     tmp_path: Path, deck: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert "书架" in known.words_from_file(deck)
-    monkeypatch.setattr(known, "MAX_BYTES", 4096)
+    monkeypatch.setattr(ankifile, "MAX_BYTES", 4096)
     line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(deck)), 2)
     assert line == f"deckgen: error: {deck}: the collection inside is larger than 4 KB; refusing to read it"
 
@@ -359,7 +359,7 @@ def test_known_zstd_collection_over_the_size_cap_is_refused(
     assert "书架" in known.words_from_file(bomb)
     cap = 2 * compressed.stat().st_size  # the compressed data fits, what it unpacks to does not
     assert cap < len(collection)
-    monkeypatch.setattr(known, "MAX_BYTES", cap)
+    monkeypatch.setattr(ankifile, "MAX_BYTES", cap)
     for path in (compressed, bomb):
         line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(path)), 2)
         assert line.startswith(f"deckgen: error: {path}: the decompressed collection is larger than ")
@@ -373,7 +373,7 @@ def test_known_package_with_too_many_members_is_refused(
         archive.writestr("collection.anki2", source.read("collection.anki2"))
         for n in range(20):
             archive.writestr(str(n), b"")
-    monkeypatch.setattr(known, "MAX_MEMBERS", 10)
+    monkeypatch.setattr(ankifile, "MAX_MEMBERS", 10)
     line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(many)), 2)
     assert line == f"deckgen: error: {many}: holds 21 files, more than 10; refusing to read it"
 
@@ -389,7 +389,7 @@ def test_sigterm_removes_the_known_temporary_folder(
         assert [p.name for p in temporary.iterdir()] != []  # the unpacked collection is there
         os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(known, "_words_from_database", killed)
+    monkeypatch.setattr(ankifile, "read_database", killed)
     previous = signal.getsignal(signal.SIGTERM)
     try:
         result = runner.invoke(app, ["build", str(EXAMPLE), "--no-library", "--known", str(deck)])
