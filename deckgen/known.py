@@ -181,10 +181,11 @@ def _without_ruby_text(value: str) -> str:
     if "<" not in value:
         return value
     closes: dict[str, list[tuple[int, int]]] = {"rt": [], "rp": []}
-    for m in _RUBY_CLOSE.finditer(value):
-        closes[m.group(1).lower()].append((m.start(), m.end()))
+    for close in _RUBY_CLOSE.finditer(value):
+        closes[close.group(1).lower()].append((close.start(), close.end()))
     starts = {kind: [start for start, _ in spans] for kind, spans in closes.items()}
-    out, kept, position = [], 0, 0
+    out: list[str] = []
+    kept = position = 0
     while (m := _RUBY_OPEN.search(value, position)) is not None:
         kind = m.group(1).lower()
         index = bisect_left(starts[kind], m.end())
