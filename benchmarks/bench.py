@@ -3,7 +3,7 @@
 
 Run it from the repository after ``pip install -e '.[bench]'`` (no network needed)::
 
-    python benchmarks/bench.py            # full run, about 15 minutes on 2 cores
+    python benchmarks/bench.py            # full run, about 10 minutes on 2 cores
     python benchmarks/bench.py --quick    # smaller corpora, fewer rounds, about 3 minutes
 
 Every measure is ``python -m pyperf command`` on a fresh process (pyperf's
@@ -32,12 +32,13 @@ What each measure means:
     line, ``pypinyin.pinyin`` per token).  Fixed seed: every run and machine
     measures the same text; corpora are cached in the work dir.
 (d) **memory**: the peak RSS of the build of the large corpus (20 MB;
-    ``--quick`` 2 MB) and of the small one, from pyperf's ``command_max_rss``.
+    ``--quick`` 2 MB; two runs) and of the small one, from pyperf's
+    ``command_max_rss``.
 (e) **writing a deck**: 50,000 realistic ``RenderedNote`` objects are made
     and pickled once (untimed); the command timed loads them and calls
     ``deckgen.package.write_apkg``.
-(f) **--jobs**: the large corpus cut into 8 files, built with ``--jobs 1``
-    and ``--jobs 2``; the speed-up is median(1) / median(2).
+(f) **--jobs**: the throughput corpus cut into 8 files, built with
+    ``--jobs 1`` and ``--jobs 2``; the speed-up is median(1) / median(2).
 
 A missed target is reported, not an error; the script exits 1 only when a
 measure could not be made.  The summary (ratios, medians, RSS, targets, the
@@ -78,6 +79,7 @@ MB = 1_000_000  # corpus sizes are in decimal megabytes of UTF-8
 SEED = 12
 DECK_NOTES = 50_000
 JOB_FILES = 8
+MEMORY_RUNS = 2  # builds of the large corpus (each about a minute and a half)
 # Bump when the generator's output changes, so cached corpora are not reused.
 GENERATOR_VERSION = 1
 
@@ -677,8 +679,9 @@ class Bench:
         corpus = self.corpus(self.large_mb)
         label = size_label(self.large_mb)
         build = self.deckgen("build", str(corpus.path), "--no-library", "-o", str(self.work / "large.apkg"))
-        progress(f"(d) {label}: deckgen build, {self.rounds} run(s)")
-        self.pyperf.command(f"{label} build", build, values=1, processes=self.rounds)
+        runs = min(self.rounds, MEMORY_RUNS)
+        progress(f"(d) {label}: deckgen build, {runs} run(s)")
+        self.pyperf.command(f"{label} build", build, values=1, processes=runs)
         measured = self.pyperf.read(f"{label} build")
         self.results["memory"] = {
             "command": build,
@@ -708,9 +711,9 @@ class Bench:
 
     # (f)
     def jobs(self) -> None:
-        corpus = self.corpus(self.large_mb)
+        corpus = self.corpus(self.small_mb)
         folder = ensure_split(corpus, JOB_FILES)
-        label = f"{size_label(self.large_mb)} in {JOB_FILES} files"
+        label = f"{size_label(self.small_mb)} in {JOB_FILES} files"
         out = str(self.work / "jobs.apkg")
         one = ("--jobs 1", self.deckgen("build", str(folder), "--no-library", "--jobs", "1", "-o", out))
         two = ("--jobs 2", self.deckgen("build", str(folder), "--no-library", "--jobs", "2", "-o", out))
@@ -792,8 +795,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         default=Path(tempfile.gettempdir()) / "deckgen-bench",
         help="Work folder: caches, decks, cached corpora, pyperf.json (default: <tmp>/deckgen-bench).",
     )
-    parser.add_argument("--small", type=float, help="Throughput corpus in MB (default 2; --quick 0.5).")
-    parser.add_argument("--large", type=float, help="Memory and --jobs corpus in MB (default 20; --quick 2).")
+    parser.add_argument("--small", type=float, help="Throughput and --jobs corpus in MB (default 2; --quick 0.5).")
+    parser.add_argument("--large", type=float, help="Memory corpus in MB (default 20; --quick 2).")
     parser.add_argument("--seed", type=int, default=SEED, help="Seed of the synthetic corpora.")
     parser.add_argument(
         "--only", help="Comma-separated measures to run: help,reference,throughput,memory,write_deck,jobs."

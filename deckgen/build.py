@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,8 @@ from .select import Filters, apply_filters, consult_library
 from .sentences import Example
 
 if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Executor
+
     from .librows import Sighting
 
 DEFAULT_DECK = "Chinese reading"
@@ -190,20 +193,22 @@ def _name(path: Path | Text) -> Path:
 
 
 def _mine_all(
-    files: list[Path | Text], options: BuildOptions, progress: Callable[[Path, int, int], None] | None
+    files: list[Path | Text],
+    options: BuildOptions,
+    progress: Callable[[Path, int, int], None] | None,
+    pool: Callable[[], Executor],
 ) -> Iterator[FileMined]:
-    """Mine the files in order, in ``options.jobs`` processes when there are several files."""
+    """Mine the files in order, in ``options.jobs`` processes (*pool*) when there are several files."""
     with_sightings = options.library is not None
     if options.jobs > 1 and len(files) > 1:
-        with _pool(options.jobs) as pool:
-            futures = [
-                pool.submit(mine_file, p, options.encoding, options.examples, with_sightings, options.input_format)
-                for p in files
-            ]
-            for index, (path, future) in enumerate(zip(files, futures, strict=True)):
-                if progress:
-                    progress(_name(path), index, len(files))
-                yield future.result()
+        futures = [
+            pool().submit(mine_file, p, options.encoding, options.examples, with_sightings, options.input_format)
+            for p in files
+        ]
+        for index, (path, future) in enumerate(zip(files, futures, strict=True)):
+            if progress:
+                progress(_name(path), index, len(files))
+            yield future.result()
         return
     for index, path in enumerate(files):
         if progress:
@@ -219,35 +224,44 @@ def _pool(jobs: int):  # type: ignore[no-untyped-def]
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
-def _enrich_chunk(entries: list[Entry], annotated: dict[str, tuple[str, ...]]) -> list[Entry]:
-    return [enrich(entry, annotated) for entry in entries]
+_Rendered = tuple[RenderedNote, "Exported"]
 
 
-def _enrich_stream(entries: list[Entry], jobs: int, annotated: dict[str, tuple[str, ...]]) -> Iterator[Entry]:
-    """Enrich every entry, in order, emptying *entries* as it goes.
+def _render_chunk(
+    entries: list[Entry], annotated: dict[str, tuple[str, ...]], options: RenderOptions
+) -> list[_Rendered]:
+    """Enrich and render *entries* (in a worker): the notes, and what the library needs of each entry."""
+    return [_render_one(enrich(entry, annotated), options) for entry in entries]
 
-    In one process each entry is enriched when the caller asks for it and
-    dropped from *entries* then, so only one enriched form is alive at a
-    time besides the rendered notes; with several jobs, see :func:`_enrich_all`.
+
+def _render_one(entry: Entry, options: RenderOptions) -> _Rendered:
+    return render(entry, options), Exported(entry.key, entry.sources)
+
+
+def _rendered(
+    entries: list[Entry],
+    jobs: int,
+    annotated: dict[str, tuple[str, ...]],
+    options: RenderOptions,
+    pool: Callable[[], Executor],
+) -> Iterator[_Rendered]:
+    """Enrich and render every entry, in order, emptying *entries* as it goes.
+
+    In one process each entry is enriched and rendered when the caller asks
+    for it and dropped then, so only one enriched form is alive at a time
+    besides the (compressed) notes.  With several jobs and many entries, the
+    workers that mined the files enrich and render chunks of entries.
     """
     if jobs > 1 and len(entries) >= 2000:
-        yield from _enrich_all(entries, jobs, annotated)
+        size = -(-len(entries) // (jobs * 4))
+        chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
         entries.clear()
+        for done in pool().map(_render_chunk, chunks, repeat(annotated), repeat(options)):
+            yield from done
         return
     entries.reverse()
     while entries:
-        yield enrich(entries.pop(), annotated)
-
-
-def _enrich_all(entries: list[Entry], jobs: int, annotated: dict[str, tuple[str, ...]]) -> list[Entry]:
-    """Enrich every entry; with several jobs and many entries, in chunks across processes."""
-    if jobs <= 1 or len(entries) < 2000:
-        return _enrich_chunk(entries, annotated)
-    size = -(-len(entries) // (jobs * 4))
-    chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
-    with _pool(jobs) as pool:
-        done = pool.map(_enrich_chunk, chunks, [annotated] * len(chunks))
-        return [entry for chunk in done for entry in chunk]
+        yield _render_one(enrich(entries.pop(), annotated), options)
 
 
 def build(
@@ -266,7 +280,26 @@ def build(
     from .read import expand_inputs
 
     built_at = build_timestamp()
-    inputs = expand_inputs(list(inputs))
+    workers = ExitStack()  # one pool of processes, made on first use, for mining and for enriching
+    made: list[Executor] = []
+
+    def pool() -> Executor:
+        if not made:
+            made.append(workers.enter_context(_pool(options.jobs)))
+        return made[0]
+
+    with workers:
+        return _build(expand_inputs(list(inputs)), options, progress, pool, built_at)
+
+
+def _build(
+    inputs: list[Path | Text],
+    options: BuildOptions,
+    progress: Callable[[Path, int, int], None] | None,
+    pool: Callable[[], Executor],
+    built_at: float,
+) -> BuildResult:
+    """:func:`build` once the inputs are known and the pool of processes is at hand."""
     files = [_name(item) for item in inputs]
     notices: list[Notice] = []
     annotations = skipped = 0
@@ -281,7 +314,7 @@ def build(
             from .library import Library
 
             library = stack.enter_context(Library.open(options.library))
-        for mined in _mine_all(inputs, options, progress):
+        for mined in _mine_all(inputs, options, progress, pool):
             if mined.reader:
                 readers[str(mined.path)] = mined.reader
             if mined.error is not None:
@@ -314,9 +347,9 @@ def build(
     new = sum(1 for entry in kept if entry.key not in known)
     del entries  # kept holds what is still needed, and gives each entry up as it is enriched
     notes, exported = [], []
-    for entry in _enrich_stream(kept, options.jobs, annotated):  # render each, keeping only what later steps need
-        notes.append(render(entry, render_options))
-        exported.append(Exported(entry.key, entry.sources))
+    for note, done in _rendered(kept, options.jobs, annotated, render_options, pool):
+        notes.append(note)
+        exported.append(done)
     return BuildResult(
         exported,
         notes,

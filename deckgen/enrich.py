@@ -98,12 +98,11 @@ class Grouper:
 class _Pending:
     """What a :class:`Grouper` knows of one word so far."""
 
-    __slots__ = ("examples", "flags", "gloss", "hanzi", "sources", "sure", "syllables", "texts", "traditional")
+    __slots__ = ("examples", "flags", "gloss", "hanzi", "sources", "sure", "syllables", "traditional")
 
     def __init__(self, hanzi: str, syllables: tuple[str, ...]) -> None:
         self.hanzi, self.syllables = hanzi, syllables
-        self.examples: list[Example] = []
-        self.texts: set[str] = set()
+        self.examples: list[Example] = []  # each a distinct sentence (compared by text, not kept twice in memory)
         self.sources: list[str] = []
         self.flags: frozenset[str] = frozenset()
         self.sure = False  # some occurrence was a clear word: "unsure" from another sentence does not stick
@@ -111,8 +110,12 @@ class _Pending:
         self.gloss = ""
 
     def add(self, example: Example | None, source: str, flags: frozenset[str], traditional: str, limit: int) -> None:
-        if example is not None and example.text and len(self.examples) < limit and example.text not in self.texts:
-            self.texts.add(example.text)
+        if (
+            example is not None
+            and len(self.examples) < limit
+            and (text := example.text)
+            and all(kept.text != text for kept in self.examples)
+        ):
             if self.examples and example.readings:
                 # Only the first sentence gets its pinyin shown; the others need no readings.
                 example = Example(example.before, example.word, example.after)

@@ -30,7 +30,7 @@ from array import array
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # pragma: no cover
     import marisa_trie
@@ -77,7 +77,7 @@ class JiebaIndex:
         key = self.trie.get(word)
         if key is None or self.tags[key] == _NO_TAG:
             return None
-        return self.tag_names[self.tags[key]]
+        return self.tag_names[int(self.tags[key])]
 
     def _route(self, block: str) -> list[int]:
         """jieba's best route through *block*: the end of the word that starts at each position.
@@ -282,7 +282,7 @@ def _write(folder: Path, index: JiebaIndex, meta: dict[str, object]) -> None:
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def _mapped(path: Path, code: str) -> memoryview:
+def _mapped(path: Path, code: Literal["I", "B"]) -> memoryview:
     import mmap
 
     with path.open("rb") as file:

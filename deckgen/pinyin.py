@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from .pinyintables import tables
+
 # Look-alikes and typing habits seen on real pages: breves for carons,
 # IPA script g and alpha, full-width letters (handled by NFKC).
 _LOOKALIKES = str.maketrans(
@@ -56,8 +58,6 @@ def strip_tones(syllable: str) -> str:
     >>> strip_tones('guān'), strip_tones('rǔxiànái'), strip_tones('m̀'), strip_tones('ê̄')
     ('guan', 'ruxianai', 'm', 'ê')
     """
-    from .pinyintables import tables
-
     return tables().to_normal(syllable)
 
 
@@ -68,8 +68,6 @@ def tone_of(syllable: str) -> int:
     >>> tone_of('lǜ'), tone_of('le'), tone_of('Zhōng'), tone_of('m̀'), tone_of('ế')
     (4, 5, 1, 4, 2)
     """
-    from .pinyintables import tables
-
     numbered = tables().to_tone3(syllable.lower())
     return int(numbered[-1]) if numbered[-1:].isdigit() else 5
 
@@ -80,8 +78,6 @@ def mark_tone(toneless: str, tone: int) -> str:
     >>> mark_tone('guan', 1), mark_tone('liu', 2), mark_tone('lü', 4), mark_tone('de', 5), mark_tone('ng', 2)
     ('guān', 'liú', 'lǜ', 'de', 'ńg')
     """
-    from .pinyintables import tables
-
     if tone not in (1, 2, 3, 4) or not toneless:
         return toneless
     return tables().to_tone(f"{toneless}{tone}")
@@ -90,8 +86,6 @@ def mark_tone(toneless: str, tone: int) -> str:
 @cache
 def syllables() -> frozenset[str]:
     """Every toneless syllable that pypinyin's character dictionary uses (precomputed: see :mod:`.pinyintables`)."""
-    from .pinyintables import tables
-
     return tables().syllables
 
 

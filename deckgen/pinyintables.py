@@ -28,10 +28,10 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import marisa_trie
@@ -218,11 +218,11 @@ def _toneless_spellings(syllables: set[str]) -> set[str]:
     return bare | {b.capitalize() for b in bare}
 
 
-def _from_pypinyin() -> tuple[dict[str, str], dict[str, str], dict[str, object]]:
+def _from_pypinyin() -> tuple[dict[str, str], dict[str, str], dict[str, Any]]:
     """Ask pypinyin once for everything the tables hold."""
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS
     from pypinyin.contrib.tone_convert import to_normal, to_tone, to_tone3
-    from pypinyin.style._utils import PHONETIC_SYMBOL_DICT_KEY_LENGTH_NOT_ONE
+    from pypinyin.style._utils import PHONETIC_SYMBOL_DICT_KEY_LENGTH_NOT_ONE  # type: ignore[attr-defined]
 
     chars = {chr(code): readings for code, readings in PINYIN_DICT.items()}
     phrases = {
@@ -240,7 +240,7 @@ def _from_pypinyin() -> tuple[dict[str, str], dict[str, str], dict[str, object]]
     tone = {n: str(to_tone(n)) for n in numbered}
     spellings = marked | {m.lower() for m in marked} | toneless | set(tone.values())
     tone3 = {s: str(to_tone3(s, neutral_tone_with_five=True)) for s in spellings}
-    convert: dict[str, object] = {
+    convert: dict[str, Any] = {
         "syllables": sorted(syllables),
         "normal_units": units,
         "tone3": tone3,
@@ -256,7 +256,7 @@ def _prefixes(phrases: dict[str, str]) -> set[str]:
 
 
 def _write(
-    folder: Path, chars: dict[str, str], phrases: dict[str, str], convert: dict[str, object], meta: dict
+    folder: Path, chars: dict[str, str], phrases: dict[str, str], convert: dict[str, Any], meta: dict[str, object]
 ) -> None:
     """Write the tables to a temporary folder, then rename it into place (as the jieba index does)."""
     import shutil
@@ -337,23 +337,20 @@ def load_tables(cache_dir: Path) -> PinyinTables:
         pass
     opened = _open(folder, fingerprint)
     if opened is not None:
-        return PinyinTables(*[getattr(opened, f) for f in _FIELDS[:-1]], "built")
+        return replace(opened, origin="built")
     import marisa_trie  # the cache folder cannot be written: the same tables, in memory
 
     return PinyinTables(
         marisa_trie.BytesTrie((k, v.encode()) for k, v in chars.items()),
         marisa_trie.BytesTrie((k, v.encode()) for k, v in phrases.items()),
         marisa_trie.Trie(_prefixes(phrases)),
-        frozenset(convert["syllables"]),  # type: ignore[arg-type]
-        convert["normal_units"],  # type: ignore[arg-type]
-        convert["tone3"],  # type: ignore[arg-type]
-        convert["tone"],  # type: ignore[arg-type]
-        _runs_pattern(convert["hans"]),  # type: ignore[arg-type]
+        frozenset(convert["syllables"]),
+        convert["normal_units"],
+        convert["tone3"],
+        convert["tone"],
+        _runs_pattern(convert["hans"]),
         "memory",
     )
-
-
-_FIELDS = ("chars", "phrases", "prefixes", "syllables", "normal_units", "tone3", "tone", "runs", "origin")
 
 
 @cache

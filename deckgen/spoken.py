@@ -22,8 +22,13 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from . import segment
 from .align import is_hanzi
+from .dictionary import rows
 from .pinyin import join_syllables, strip_tones, tone_of
+from .pinyintables import tables
+from .script import simplified_of
+from .senses import _row_syllables
 from .sentences import Example
 
 # Chinese punctuation in pinyin text takes its Latin form.
@@ -46,8 +51,6 @@ def default_readings(text: str) -> list[str]:
     >>> default_readings('银行行长，a')
     ['yín', 'háng', 'háng', 'zhǎng', '，', 'a']
     """
-    from .pinyintables import tables
-
     pypinyin = tables()
     out: list[str] = []
     for word in pypinyin.seg(text):
@@ -67,9 +70,6 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
     >>> _neutral_as_in_cedict('朋友', ['péng', 'yǒu']), _neutral_as_in_cedict('东西', ['dōng', 'xī'])
     (['péng', 'you'], ['dōng', 'xī'])
     """
-    from .dictionary import rows
-    from .senses import _row_syllables
-
     candidates = []
     for row in rows(word):
         theirs = [s.lower() for s in _row_syllables(row)]
@@ -162,9 +162,6 @@ def _tagged(piece: str) -> list[_Token]:
 @lru_cache(maxsize=1 << 14)
 def _tagged_piece(piece: str) -> tuple[_Token, ...]:
     """Memoised: a sentence that is the example of several words is read once for each of them."""
-    from . import segment
-    from .script import simplified_of
-
     simple = simplified_of(piece)
     if len(simple) != len(piece):
         simple = piece
@@ -226,8 +223,6 @@ def _word_reading(word: str, verb: bool) -> tuple[str, ...]:
     if len(word) > 1:
         syllables = _neutral_as_in_cedict(word, syllables)
         if word[-1] in "过着了" and verb and len(word) == 2:
-            from .dictionary import rows
-
             if not rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
                 syllables = [*syllables[:-1], _PARTICLES[word[-1]]]
     return tuple(syllables)
