@@ -304,8 +304,11 @@ def _library_rows(library: Path | None, query: str) -> list:  # type: ignore[typ
     """Rows of one library query (``words`` or ``growth``), or a one-line error."""
     from .library import Library
 
+    path = _library(library)
+    if path is not None and not path.exists():
+        return []  # nothing met yet; a listing creates no library
     try:
-        with Library.open(_library(library)) as opened:  # type: ignore[arg-type]
+        with Library.open_read_only(path) as opened:  # type: ignore[arg-type]
             return list(getattr(opened, query)())
     except DeckgenError as exc:
         raise _fail(exc) from None
