@@ -253,16 +253,25 @@ def default_library() -> Path:
 
 
 def library_words(path: str | os.PathLike[str] | None = None) -> list[WordRow]:
-    """Every word of the word library (default: the user's) with its counts, in the order first met."""
+    """Every word of the word library (default: the user's) with its counts, in the order first met.
+
+    The library is opened read-only (it may sit in a read-only folder); none yet means no words.
+    """
     from .library import Library, default_path
 
-    with Library.open(Path(path) if path else default_path()) as library:
+    library_path = Path(path) if path else default_path()
+    if not library_path.exists():
+        return []
+    with Library.open_read_only(library_path) as library:
         return library.words()
 
 
 def library_growth(path: str | os.PathLike[str] | None = None) -> list[ArticleRow]:
-    """The word library's growth, article by article."""
+    """The word library's growth, article by article (read-only, as :func:`library_words`)."""
     from .library import Library, default_path
 
-    with Library.open(Path(path) if path else default_path()) as library:
+    library_path = Path(path) if path else default_path()
+    if not library_path.exists():
+        return []
+    with Library.open_read_only(library_path) as library:
         return library.growth()

@@ -15,6 +15,7 @@ are rewritten into the inline form the parser reads: ``汉字(hànzì)``.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import glob
 import os
 import re
@@ -144,7 +145,7 @@ def expand_inputs(paths: Sequence[Path | Text]) -> list[Path | Text]:
             mode = path.stat().st_mode
         except OSError as error:
             pattern = str(path)
-            if any(ch in pattern for ch in "*?[") and (matches := sorted(glob.glob(pattern, recursive=True))):
+            if any(ch in pattern for ch in "*?[") and (matches := sorted(_glob(pattern))):
                 # A quoted glob (or a shell that passed it on): expand it ourselves.
                 for member in expand_inputs([Path(m) for m in matches]):
                     key = os.path.realpath(member) if isinstance(member, Path) else id(member)
@@ -166,6 +167,58 @@ def expand_inputs(paths: Sequence[Path | Text]) -> list[Path | Text]:
                 seen.add(key)
                 found.append(member)
     return found
+
+
+def _glob(pattern: str) -> list[str]:
+    """``glob.glob(pattern, recursive=True)``, except that ``**`` enters each real folder once.
+
+    glob follows symlinked folders, so two links back to their parent made
+    ``articles/**/*.txt`` explore 2**40 paths; here a folder already walked
+    for the same part of the pattern is not walked again.
+    """
+    if "**" not in pattern:
+        return glob.glob(pattern)
+    absolute = pattern.startswith(os.sep)
+    parts = [part for part in pattern.split(os.sep) if part]
+    found: list[str] = []
+    walked: set[tuple[str, int]] = set()
+
+    def names(folder: str) -> list[str]:
+        try:
+            return sorted(os.listdir(folder))
+        except OSError:
+            return []
+
+    def join(base: str, name: str) -> str:
+        return os.path.join(base, name) if base else (os.sep + name if absolute else name)
+
+    def walk(base: str, index: int) -> None:
+        here = base or (os.sep if absolute else os.curdir)
+        if index == len(parts):
+            if base and os.path.lexists(base):
+                found.append(base)
+            return
+        part = parts[index]
+        if part == "**":
+            key = (os.path.realpath(here), index)
+            if key in walked:
+                return
+            walked.add(key)
+            walk(base, index + 1)  # no folder at all
+            for name in names(here):
+                if index == len(parts) - 1 and not name.startswith(".") and not os.path.isdir(os.path.join(here, name)):
+                    found.append(join(base, name))  # a final ** names files too
+                if not name.startswith(".") and os.path.isdir(os.path.join(here, name)):
+                    walk(join(base, name), index)
+        elif any(ch in part for ch in "*?["):
+            for name in names(here):
+                if (part.startswith(".") or not name.startswith(".")) and fnmatch.fnmatchcase(name, part):
+                    walk(join(base, name), index + 1)
+        else:
+            walk(join(base, part), index + 1)
+
+    walk("", 0)
+    return list(dict.fromkeys(found))
 
 
 def _text_files_under(directory: Path) -> list[Path]:
@@ -383,6 +436,9 @@ def _guess_legacy(path: Path, sample: bytes) -> str:
     from charset_normalizer import from_bytes
 
     candidates = _codec_names(match.encoding for match in from_bytes(sample, cp_isolation=list(_CHINESE_CODECS)))
+    # A short text gives charset-normalizer little to go on (关键(guānjiàn) came back as Big5 alone): every
+    # Chinese encoding that decodes the sample competes on its own tables' common characters.
+    candidates += [codec for codec in ("gb18030", "cp950") if codec not in candidates and _decodes(sample, codec, True)]
     if candidates:
         return max(candidates, key=lambda codec: (_common_share(sample, codec), codec == "gb18030"))
     best = from_bytes(sample).best()
@@ -426,7 +482,8 @@ def _common_share(sample: bytes, codec: str) -> float:
             continue
         lead, trail = raw
         if codec == "gb18030":
-            common += (0xB0 <= lead <= 0xD7 or 0xA1 <= lead <= 0xA3) and trail >= 0xA1
+            # Level-1 hanzi, punctuation, and row 8: the pinyin letters of annotated text (ā is A8A1).
+            common += (0xB0 <= lead <= 0xD7 or 0xA1 <= lead <= 0xA3 or lead == 0xA8) and trail >= 0xA1
         else:
             code = lead << 8 | trail
             common += 0xA140 <= code <= 0xA3BF or 0xA440 <= code <= 0xC67E
@@ -471,7 +528,7 @@ def _stream_lines(path: Path, codec: str) -> Iterator[SourceLine]:
     try:
         with path.open(encoding=codec, errors=_MARK_ERRORS, newline=None) as handle:
             for number, raw_line in enumerate(handle, start=1):
-                text = raw_line.removesuffix("\n")
+                text = raw_line.removesuffix("\n").replace("\0", "")  # a NUL is no text, and no field may hold one
                 if number == 1:
                     text = text.removeprefix("\ufeff")
                 if _UNDECODABLE.search(text):
@@ -495,7 +552,7 @@ def _read_html(path: Path, codec: str) -> list[SourceLine]:
         raise os_error(path, error) from error
     except UnicodeError as error:
         raise _undecodable(path, codec, error) from error
-    markup = markup.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    markup = markup.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\0", "")
     bad = _UNDECODABLE.search(markup)
     if bad is not None:
         line = markup.count("\n", 0, bad.start()) + 1

@@ -25,6 +25,7 @@ from deckgen import ankifile, known, package
 from deckgen.build import BuildOptions, build, mine_file, write
 from deckgen.cli import app
 from deckgen.library import Library
+from deckgen.read import detect_encoding
 
 from .apkg import read_notes
 from .conftest import EXAMPLE, anki_collection, import_apkg
@@ -435,3 +436,93 @@ def test_tsv_cells_do_not_start_formulas(tmp_path: Path) -> None:
     cells = [cell for row in rows for cell in row]
     assert not [cell for cell in cells if cell and cell[0] in "=+-@"]
     assert "'=1+1 关键的[\u2060sound:x.mp3]。" in cells and "'@SUM 节点。" in cells and "'=cmd" in cells
+
+
+# --- 8. smaller hostile inputs ---------------------------------------------------------------------------
+
+
+def test_quoted_glob_through_symlink_loops_finishes(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "sub" / "b.txt").write_text("我们的关键(guānjiàn)节点。\n", encoding="utf-8")
+    for name in ("up1", "up2", "up3"):  # glob.glob followed each: 3**40 paths
+        (tmp_path / "sub" / name).symlink_to("..")
+    (tmp_path / "self").symlink_to(".")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deckgen",
+            "build",
+            f"{tmp_path}/**/*.txt",
+            "--no-library",
+            "-o",
+            str(tmp_path / "d.apkg"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("2 file(s) read")
+
+
+def test_unreadable_paths_are_one_line(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    cases = [
+        (loop, "cannot read (Too many levels of symbolic links)"),
+        (EXAMPLE / "x.txt", "no such file or directory"),
+        (tmp_path / ("a" * 300 + ".txt"), "cannot read (File name too long)"),
+    ]
+    for path, reason in cases:
+        assert one_line_error(run("build", str(path), "--no-library"), 2) == f"deckgen: error: {path}: {reason}"
+        line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(path)), 2)
+        assert line.startswith(f"deckgen: error: {path}: ")
+
+
+def test_nul_bytes_never_reach_a_field(tmp_path: Path) -> None:
+    wide = tmp_path / "wide.txt"  # UTF-16 may hold U+0000; a UTF-8 file holds one after the sniffed sample
+    wide.write_bytes("我们的关\x00键(guānjiàn)节\x00点。\n".encode("utf-16"))
+    late = tmp_path / "late.txt"
+    late.write_bytes("我们好。\n".encode() * 30_000 + "学\x00习汉字(hànzì)。\n".encode())
+    for path in (wide, late):
+        notes = build([path], BuildOptions(library=None)).notes
+        assert notes and not [field for note in notes for field in note.fields if "\x00" in field]
+
+
+def test_words_in_a_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    library = tmp_path / "lib" / "library.sqlite3"
+    assert run("build", str(EXAMPLE), "--library", str(library), "-o", str(tmp_path / "d.apkg")).exit_code == 0
+    folder_before = sorted(p.name for p in library.parent.iterdir())
+    monkeypatch.setattr(
+        os, "access", lambda path, mode, **kw: False
+    )  # as a read-only mount answers (root ignores modes)
+    result = run("words", "--library", str(library))
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 22
+    assert sorted(p.name for p in library.parent.iterdir()) == folder_before
+    assert run("stats", "--library", str(library)).exit_code == 0
+    missing = tmp_path / "none" / "library.sqlite3"
+    assert run("words", "--library", str(missing)).exit_code == 0 and not missing.parent.exists()
+
+
+@pytest.mark.parametrize("text", ["关键(guānjiàn)", "中国(Zhōngguó)", "电脑(diànnǎo)", "时间(shíjiān)"])
+def test_short_gb18030_is_not_big5(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "short.txt"
+    path.write_bytes(text.encode("gb18030"))
+    assert detect_encoding(path) == "gb18030"
+
+
+def test_paths_the_access_check_calls_unreadable_get_no_help_box(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known_file = tmp_path / "known.txt"
+    known_file.write_text("关键\n", encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False)  # what typer's readable check asks
+    args = ["--known", str(known_file), "--library", str(tmp_path / "l.sqlite3"), "--report", str(tmp_path / "r.json")]
+    result = run("build", str(EXAMPLE), *args, "-o", str(tmp_path / "d.apkg"))
+    assert result.exit_code == 0 and "Usage:" not in result.output, result.output
+    line = one_line_error(run("build", str(missing), *args), 2)
+    assert line == f"deckgen: error: {missing}: no such file or directory"
