@@ -22,9 +22,10 @@ import pytest
 from typer.testing import CliRunner
 
 from deckgen import ankifile, known, package
-from deckgen.build import BuildOptions, build, mine_file, write
+from deckgen.build import BuildOptions, build, mine_file
 from deckgen.cli import app
 from deckgen.library import Library
+from deckgen.output import write
 from deckgen.read import detect_encoding
 
 from .apkg import read_notes

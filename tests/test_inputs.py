@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deckgen.align import is_hanzi
-from deckgen.build import build, write
+from deckgen.build import build
 from deckgen.errors import DeckgenError
 from deckgen.mine import MineStats, mine_lines
+from deckgen.output import write
 from deckgen.pinyin import parse_reading
 
 from .apkg import read_notes
