@@ -527,3 +527,15 @@ def test_paths_the_access_check_calls_unreadable_get_no_help_box(
     assert result.exit_code == 0 and "Usage:" not in result.output, result.output
     line = one_line_error(run("build", str(missing), *args), 2)
     assert line == f"deckgen: error: {missing}: no such file or directory"
+
+
+def test_many_br_lines_parse_in_linear_time() -> None:
+    from deckgen.read import _html_lines
+
+    def page(n: int) -> str:
+        return "<ruby>字<rt>zì</rt></ruby><br>\n" * n
+
+    small, large = page(2000), page(10_000)
+    _html_lines(small)
+    # Five times the lines: five times the time, give or take; BeautifulSoup's list of <br>s made it about 25.
+    assert _seconds(lambda: _html_lines(large)) <= 10 * max(_seconds(lambda: _html_lines(small)), 0.05)

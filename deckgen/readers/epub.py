@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 
 from ..errors import InputError
 from ..parse import ParsedLine
-from ..read import os_error, path_label
+from ..read import os_error, path_label, self_closed
 from . import Article
 from .common import compose
 from .inline import line_pieces
@@ -114,7 +114,7 @@ def chapter_blocks(markup: str) -> list[tuple[int, str, bool]]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        soup = BeautifulSoup(markup, "html.parser")
+        soup = BeautifulSoup(self_closed(markup), "html.parser")
     body = soup.body or soup
     blocks = []
     for element in body.find_all(_BLOCKS):
