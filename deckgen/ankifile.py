@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import InputError
-from .read import os_error, path_label
+from .errors import InputError, os_error, path_label
 
 # Limits on what one file may unpack to.  Tests make them small.
 MAX_BYTES = 1 << 30  # 1 GB: a decompressed collection, a collection copy, a word list

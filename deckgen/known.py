@@ -30,8 +30,8 @@ from pathlib import Path
 from deckgen import ankifile
 from deckgen.align import HANZI
 from deckgen.align import HANZI_RUN as _HAS_HANZI
-from deckgen.errors import InputError
-from deckgen.read import detect_encoding, os_error, path_label
+from deckgen.encoding import detect_encoding
+from deckgen.errors import InputError, os_error, path_label
 
 # Field (or column) names that hold the word, most telling first.  ``Front`` is
 # generic, so a ``Hanzi`` field wins over it wherever the two appear.

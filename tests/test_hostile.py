@@ -24,9 +24,9 @@ from typer.testing import CliRunner
 from deckgen import ankifile, known, package
 from deckgen.build import BuildOptions, build, mine_file
 from deckgen.cli import app
+from deckgen.encoding import detect_encoding
 from deckgen.library import Library
 from deckgen.output import write
-from deckgen.read import detect_encoding
 
 from .apkg import read_notes
 from .conftest import EXAMPLE, anki_collection, import_apkg
@@ -530,12 +530,12 @@ def test_paths_the_access_check_calls_unreadable_get_no_help_box(
 
 
 def test_many_br_lines_parse_in_linear_time() -> None:
-    from deckgen.read import _html_lines
+    from deckgen.webpage import html_lines
 
     def page(n: int) -> str:
         return "<ruby>字<rt>zì</rt></ruby><br>\n" * n
 
     small, large = page(2000), page(10_000)
-    _html_lines(small)
+    html_lines(small)
     # Five times the lines: five times the time, give or take; BeautifulSoup's list of <br>s made it about 25.
-    assert _seconds(lambda: _html_lines(large)) <= 10 * max(_seconds(lambda: _html_lines(small)), 0.05)
+    assert _seconds(lambda: html_lines(large)) <= 10 * max(_seconds(lambda: html_lines(small)), 0.05)

@@ -20,9 +20,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from ..errors import InputError
+from ..errors import InputError, os_error, path_label
 from ..parse import ParsedLine
-from ..read import os_error, path_label, self_closed
+from ..webpage import self_closed
 from . import Article
 from .common import compose
 from .inline import line_pieces

@@ -27,7 +27,8 @@ from ..align import HANZI, is_hanzi
 from ..notices import Notice
 from ..parse import ParsedLine
 from ..pinyin import parse_reading
-from ..read import SourceLine, self_closed
+from ..read import SourceLine
+from ..webpage import self_closed
 from .common import Known, compose
 
 NAME = "list"
@@ -222,7 +223,8 @@ def read_html(path: Path, encoding: str | None) -> Iterator[ParsedLine] | None:
     """The entries of a web page's tables that have a Pinyin column, or None if it has none."""
     from bs4 import BeautifulSoup
 
-    from ..read import detect_encoding, os_error
+    from ..encoding import detect_encoding
+    from ..errors import os_error
 
     try:
         raw = path.read_bytes()
