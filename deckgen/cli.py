@@ -283,11 +283,13 @@ def preview(
     from .build import BuildOptions
     from .build import build as run_build
     from .preview import write_preview
+    from .safety import refuse_unsafe_target
 
     _check_input_format(input_format)
     options = BuildOptions(deck=deck, encoding=encoding, cards=_parse_cards(cards), tts=tts, input_format=input_format)
     try:
         result = run_build(inputs, options)
+        refuse_unsafe_target(output, result.protected, "preview")
         path = write_preview(result.notes, output, deck)
     except DeckgenError as exc:
         raise _fail(exc) from None

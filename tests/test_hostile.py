@@ -547,3 +547,19 @@ def test_many_br_lines_parse_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> 
     lines = [line.text for line in _html_lines(page)]
     assert lines[:4] == ["一", "二", "三", "四"] and len(lines) == 7
     assert seen and not re.search(r"<(br|hr|img)\b[^>]*(?<!/)>", seen[0], re.IGNORECASE)
+
+
+def test_preview_over_its_input_is_refused(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_bytes(EXAMPLE.read_bytes())
+    assert "refusing to write the preview" in one_line_error(run("preview", str(article), "-o", str(article)), 3)
+    assert article.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_day_old_temporary_files_without_a_pid_are_removed(tmp_path: Path) -> None:
+    old, fresh = tmp_path / ".d.apkg.k2x9.part", tmp_path / ".d.apkg.q7w1.part"
+    for path in (old, fresh):
+        path.write_bytes(b"half")
+    os.utime(old, (time.time() - 2 * 86_400,) * 2)
+    assert run("build", str(EXAMPLE), "--no-library", "-o", str(tmp_path / "d.apkg")).exit_code == 0
+    assert not old.exists() and fresh.exists()  # a fresh one may belong to a running build of an older deckgen
