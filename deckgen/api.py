@@ -236,7 +236,10 @@ def write_report(deck: Deck, path: str | os.PathLike[str], written: Path | None 
 def write_preview(deck: Deck, path: str | os.PathLike[str]) -> Path:
     """Write one self-contained HTML page showing every card of *deck*, front and back."""
     from .preview import write_preview as write
+    from .safety import refuse_unsafe_target
 
+    if deck.result is not None:
+        refuse_unsafe_target(Path(path), deck.result.protected, "preview")
     return write(deck.notes, Path(path), deck.name)
 
 
