@@ -564,3 +564,16 @@ def test_day_old_temporary_files_without_a_pid_are_removed(tmp_path: Path) -> No
     os.utime(old, (time.time() - 2 * 86_400,) * 2)
     assert run("build", str(EXAMPLE), "--no-library", "-o", str(tmp_path / "d.apkg")).exit_code == 0
     assert not old.exists() and fresh.exists()  # a fresh one may belong to a running build of an older deckgen
+
+
+def test_epub_bounded_like_known_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .test_readers import DATA, make_epub
+
+    book = make_epub(DATA / "book", tmp_path / "book.epub")
+    assert run("build", str(book), "--no-library", "-o", str(tmp_path / "ok.apkg")).exit_code == 0
+    monkeypatch.setattr(ankifile, "MAX_BYTES", 64)
+    line = one_line_error(run("build", str(book), "--no-library", "-o", str(tmp_path / "d.apkg")), 2)
+    assert line.startswith(f"deckgen: error: {book}: the book's text is larger than 64 bytes")
+    monkeypatch.setattr(ankifile, "MAX_MEMBERS", 2)
+    line = one_line_error(run("build", str(book), "--no-library", "-o", str(tmp_path / "d.apkg")), 2)
+    assert "more than 2; refusing to read it" in line
