@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, TextIO
 
-from .build import BuildOptions, default_output
+from .build import BuildOptions
 from .build import BuildOptions as Options
 from .errors import DeckgenError, OutputError
 from .notices import Notice
@@ -168,6 +168,8 @@ def format_of(path: str | os.PathLike[str], fmt: Format | None = None) -> Format
 
 def target_of(output: str | os.PathLike[str] | None, deck_name: str, fmt: Format) -> Path:
     """Where one deck goes: *output*; inside it under the default name if it is a folder; else ``output/``."""
+    from .output import default_output
+
     if output is None:
         return default_output(deck_name, fmt)
     path = Path(output)
@@ -181,7 +183,7 @@ def write_deck(deck: Deck, output: str | os.PathLike[str] | None = None, fmt: Fo
     new one replaces it.  With a word library, the words are then marked
     exported.
     """
-    from .build import write
+    from .output import write
 
     if deck.result is None:
         raise OutputError("this deck holds no build result to write")
@@ -196,7 +198,7 @@ def write_deck_to(deck: Deck, stream: TextIO, fmt: Format) -> bool:
 
     Returns False, writing nothing, when the deck has no notes.
     """
-    from .build import record, text_output
+    from .output import record, text_output
 
     if deck.result is None:
         raise OutputError("this deck holds no build result to write")
@@ -212,7 +214,7 @@ def write_decks_per_source(
     deck: Deck, folder: str | os.PathLike[str] | None = None, fmt: Format = "apkg"
 ) -> list[Path]:
     """One file and one subdeck per source article (``--deck-per-source``), in *folder* (default ``output/``)."""
-    from .build import write_per_source
+    from .output import write_per_source
 
     if deck.result is None:
         raise OutputError("this deck holds no build result to write")
@@ -234,7 +236,10 @@ def write_report(deck: Deck, path: str | os.PathLike[str], written: Path | None 
 def write_preview(deck: Deck, path: str | os.PathLike[str]) -> Path:
     """Write one self-contained HTML page showing every card of *deck*, front and back."""
     from .preview import write_preview as write
+    from .safety import refuse_unsafe_target
 
+    if deck.result is not None:
+        refuse_unsafe_target(Path(path), deck.result.protected, "preview")
     return write(deck.notes, Path(path), deck.name)
 
 
@@ -253,16 +258,25 @@ def default_library() -> Path:
 
 
 def library_words(path: str | os.PathLike[str] | None = None) -> list[WordRow]:
-    """Every word of the word library (default: the user's) with its counts, in the order first met."""
+    """Every word of the word library (default: the user's) with its counts, in the order first met.
+
+    The library is opened read-only (it may sit in a read-only folder); none yet means no words.
+    """
     from .library import Library, default_path
 
-    with Library.open(Path(path) if path else default_path()) as library:
+    library_path = Path(path) if path else default_path()
+    if not library_path.exists():
+        return []
+    with Library.open_read_only(library_path) as library:
         return library.words()
 
 
 def library_growth(path: str | os.PathLike[str] | None = None) -> list[ArticleRow]:
-    """The word library's growth, article by article."""
+    """The word library's growth, article by article (read-only, as :func:`library_words`)."""
     from .library import Library, default_path
 
-    with Library.open(Path(path) if path else default_path()) as library:
+    library_path = Path(path) if path else default_path()
+    if not library_path.exists():
+        return []
+    with Library.open_read_only(library_path) as library:
         return library.growth()

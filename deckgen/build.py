@@ -1,14 +1,13 @@
-"""The whole pipeline for ``deckgen build``: files in, deck out.
+"""The whole pipeline for ``deckgen build``: files in, rendered notes out (:mod:`deckgen.output` writes them).
 
-read → mine (parse, align, boundaries, sentences) → group/enrich → render →
-package.  The CLI calls :func:`build` and then :func:`write`; both return
-values and raise :class:`~deckgen.errors.DeckgenError`, never print.
+read → mine (parse, align, boundaries, sentences) → group/enrich → select →
+render.  :mod:`deckgen.api` calls :func:`build`, then :mod:`deckgen.output`
+writes the notes; both return values and raise
+:class:`~deckgen.errors.DeckgenError`, never print.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
-from .errors import DeckgenError, InputError, NoAnnotationsError, OutputError
+from .errors import DeckgenError, InputError, NoAnnotationsError
 from .mine import MineStats, mine_parsed
 from .notices import Notice
 from .pinyin import join_syllables
@@ -99,20 +98,6 @@ class BuildResult:
     def flagged(self) -> list[RenderedNote]:
         """Notes tagged ``deckgen::check``, for the summary."""
         return [n for n in self.notes if "deckgen::check" in n.tags]
-
-
-def slug(name: str) -> str:
-    """A file-name-safe form of a deck name.
-
-    >>> slug('Chinese reading'), slug('中文::新闻 2024')
-    ('chinese-reading', '中文-新闻-2024')
-    """
-    return re.sub(r"[^\w]+", "-", name).strip("-").lower() or "deck"
-
-
-def default_output(deck: str, fmt: str = "apkg") -> Path:
-    """``output/<deck-name-slug>.apkg`` (or ``.tsv``/``.json``)."""
-    return Path("output") / f"{slug(deck)}.{fmt}"
 
 
 def _dedupe(notices: list[Notice]) -> list[Notice]:
@@ -373,82 +358,3 @@ def _build(
             *(Path(p) for p in (options.filters.known.sources if options.filters.known is not None else ())),
         ),
     )
-
-
-def deck_name_for(deck: str, source: Path) -> str:
-    """The deck of one source with ``--deck-per-source``: a subdeck named after the file."""
-    return f"{deck}::{source.stem}"
-
-
-def write(result: BuildResult, output: Path, deck: str, fmt: str = "apkg") -> Path:
-    """Write the notes of *result* as one deck (or TSV/JSON file), then record the build in the library."""
-    path = _write_one(result, result.notes, Path(output), deck, fmt)
-    record(result)
-    return path
-
-
-def write_per_source(result: BuildResult, folder: Path, deck: str, fmt: str = "apkg") -> list[Path]:
-    """One file and one subdeck per source article (``--deck-per-source``), in *folder*.
-
-    A word met in several articles of the build goes to the first one's deck.
-    """
-    by_source: dict[str, list[RenderedNote]] = {}
-    for entry, note in zip(result.exported, result.notes, strict=True):
-        by_source.setdefault(entry.sources[0], []).append(note)
-    written: list[Path] = []
-    for source, notes in by_source.items():
-        name = deck_name_for(deck, Path(source))
-        target = Path(folder) / f"{slug(name)}.{fmt}"
-        count = 1
-        while target in written:  # a/x.txt and b/x.txt: two subdecks, two files
-            count += 1
-            name = f"{deck_name_for(deck, Path(source))} {count}"
-            target = Path(folder) / f"{slug(name)}.{fmt}"
-        written.append(_write_one(result, notes, target, name, fmt))
-    record(result)
-    return written
-
-
-def record(result: BuildResult) -> None:
-    """Record the build's articles in the library and mark its notes exported, in one transaction.
-
-    Called only once the output is in place: a build that writes nothing
-    (``--strict`` failure, an output error, nothing new) changes nothing in
-    the library, so its words never count as known without reaching Anki.
-    """
-    if result.library is not None:
-        from .library import Library
-
-        with Library.open(result.library) as library:
-            library.record_build(result.articles, (entry.key for entry in result.exported), result.built_at)
-
-
-def text_output(result: BuildResult, fmt: str) -> str:
-    """The TSV or JSON text of the notes, for ``-o -`` (standard output)."""
-    from .formats import json_text, tsv_text
-
-    if fmt == "tsv":
-        return tsv_text(result.notes)
-    if fmt == "json":
-        return json_text(result.notes)
-    raise OutputError("-o - writes to standard output only with --format tsv or json")
-
-
-def _write_one(result: BuildResult, notes: list[RenderedNote], path: Path, deck: str, fmt: str) -> Path:
-    from .safety import refuse_unsafe_target
-
-    refuse_unsafe_target(path, result.protected, "deck" if fmt == "apkg" else f"{fmt.upper()} file")
-    if fmt == "tsv":
-        from .formats import write_tsv
-
-        return write_tsv(notes, path)
-    if fmt == "json":
-        from .formats import write_json
-
-        return write_json(notes, path)
-    from .dictionary import attribution
-    from .package import write_apkg
-
-    sources = ", ".join(p.name for p in result.files if p not in result.failed)
-    description = f"Built by deckgen from: {html.escape(sources)}<br>{html.escape(attribution())}"
-    return write_apkg(notes, path, deck, description, result.built_at, result.stamps)

@@ -67,7 +67,8 @@ MAX_SHOWN_WARNINGS = 20
 PROGRESS_FROM = 4  # files; fewer than this show no progress bar
 
 Inputs = Annotated[
-    list[Path], typer.Argument(help="Article files (.txt, .html), folders or quoted globs.", show_default=False)
+    list[Path],
+    typer.Argument(help="Article files (.txt, .html), folders or quoted globs.", show_default=False, readable=False),
 ]
 Deck = Annotated[str, typer.Option("--deck", help="Deck name in Anki.")]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detected).")]
@@ -86,7 +87,9 @@ InputFormat = Annotated[
 ]
 LibraryPath = Annotated[
     Path | None,
-    typer.Option("--library", help="Word library file [default: $DECKGEN_LIBRARY or ~/.local/share/deckgen/]."),
+    typer.Option(
+        "--library", help="Word library file [default: $DECKGEN_LIBRARY or ~/.local/share/deckgen/].", readable=False
+    ),
 ]
 
 
@@ -156,7 +159,10 @@ def build(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="File to write [default: output/<deck>.apkg]; a folder with --deck-per-source."
+            "--output",
+            "-o",
+            help="File to write [default: output/<deck>.apkg]; a folder with --deck-per-source; - for stdout.",
+            readable=False,
         ),
     ] = None,
     deck: Deck = "Chinese reading",
@@ -181,7 +187,11 @@ def build(
     ] = False,
     known: Annotated[
         list[Path] | None,
-        typer.Option("--known", help="Words you know: a word list, CSV/TSV, .apkg or collection.anki2 (repeatable)."),
+        typer.Option(
+            "--known",
+            help="Words you know: a word list, CSV/TSV, .apkg or collection.anki2 (repeatable).",
+            readable=False,
+        ),
     ] = None,
     skip_particles: Annotated[
         bool, typer.Option("--skip-particles", help="Leave out particles (的, 了, 着 …).")
@@ -200,7 +210,8 @@ def build(
         typer.Option("--keep-unsure", help="Also export spans that are probably not words, tagged deckgen::check."),
     ] = False,
     report: Annotated[
-        Path | None, typer.Option("--report", help="Also write every warning and note as JSON to this file.")
+        Path | None,
+        typer.Option("--report", help="Also write every warning and note as JSON to this file.", readable=False),
     ] = None,
 ) -> None:
     """Mine annotated words into an Anki deck (.apkg), or TSV/JSON (``-o -``: standard output)."""
@@ -281,7 +292,9 @@ def _run(inputs: list[Path], options: Options, strict: bool = False) -> Mined:
 @app.command(cls=_RichHelpCommand, short_help="Write an HTML page showing every card, front and back.")
 def preview(
     inputs: Inputs,
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML page to write.")] = Path("preview.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML page to write.", readable=False)] = Path(
+        "preview.html"
+    ),
     deck: Deck = "Chinese reading",
     encoding: Encoding = None,
     input_format: InputFormat = None,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 
 class DeckgenError(Exception):
     """Base class of every error deckgen reports to a user (never a traceback)."""
@@ -23,3 +26,32 @@ class OutputError(DeckgenError):
     """The deck (or another output) cannot be written."""
 
     exit_code = 3
+
+
+def path_label(path: Path) -> str:
+    """The path as it starts an error message, kept on one line."""
+    return str(path).replace("\n", "\\n").replace("\r", "\\r")
+
+
+def os_error(path: Path, error: OSError) -> InputError:
+    """The one-line InputError for an operating-system failure on *path*."""
+    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
+        return InputError(f"{path_label(path)}: no such file or directory")
+    if isinstance(error, PermissionError):
+        return InputError(f"{path_label(path)}: permission denied")
+    if isinstance(error, IsADirectoryError):
+        return InputError(f"{path_label(path)}: is a directory")
+    reason = (error.strerror or str(error) or type(error).__name__).replace("\n", " ")
+    return InputError(f"{path_label(path)}: cannot read ({reason})")
+
+
+def require_regular(path: Path) -> None:
+    """Refuse a folder, FIFO, device or socket before anything opens it (a FIFO would block the open)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise os_error(path, error) from error
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path_label(path)}: is a directory")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path_label(path)}: not a regular file (a device, FIFO or socket)")

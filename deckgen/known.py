@@ -11,35 +11,27 @@ knows 關鍵 from a Taiwanese textbook knows 关键 in a mainland article.  Ever
 word is therefore kept in its simplified form (OpenCC ``t2s``), and a query is
 converted the same way before it is looked up.
 
-Anki's own files are only ever read.  A collection is copied (with its ``-wal``
-file) into a temporary directory and the copy is opened read-only, because Anki
-may have the original open, and SQLite would otherwise create ``-shm`` and
-journal files beside it.
+Anki's own files are only ever read, through :mod:`deckgen.ankifile`, and every
+read is bounded (1 GB, 100,000 zip members).
 """
 
 from __future__ import annotations
 
 import csv
 import html
-import json
 import re
-import shutil
-import sqlite3
 import stat
-import tempfile
-import zipfile
-import zlib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
 
+from deckgen import ankifile
 from deckgen.align import HANZI
 from deckgen.align import HANZI_RUN as _HAS_HANZI
-from deckgen.errors import InputError
-from deckgen.read import detect_encoding, os_error, path_label
+from deckgen.encoding import detect_encoding
+from deckgen.errors import InputError, os_error, path_label
 
 # Field (or column) names that hold the word, most telling first.  ``Front`` is
 # generic, so a ``Hanzi`` field wins over it wherever the two appear.
@@ -51,7 +43,8 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
-_PACKAGE, _COLLECTION, _COMPRESSED, _TABLE, _TEXT = "package", "collection", "compressed", "table", "text"
+_PACKAGE, _COLLECTION, _COMPRESSED = ankifile.PACKAGE, ankifile.COLLECTION, ankifile.COMPRESSED
+_TABLE, _TEXT = "table", "text"
 _FORMAT_BY_SUFFIX = {
     ".apkg": _PACKAGE,
     ".colpkg": _PACKAGE,
@@ -62,8 +55,6 @@ _FORMAT_BY_SUFFIX = {
     ".tsv": _TABLE,
 }
 # Inside a package, newest first: since Anki 2.1.50 ``collection.anki2`` is a
-# dummy whose one note says "Please update to the latest Anki version".
-_PACKAGE_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 
 # Anki text exports start with ``#key:value`` lines; ``#separator:`` names the delimiter.
 _HEADER = re.compile(r"#([a-z][a-z ]*):(.*)", re.IGNORECASE)
@@ -83,15 +74,6 @@ _SCRIPT_PAIR = re.compile(r"([^\[\]]+)\[([^\[\]]+)\]")
 # Anki's ruby syntax puts a reading after the characters: ``汉[hàn] 字[zì]``.
 _READING = re.compile(rf"\[[^\[\]{HANZI}]*\]")
 _SPACE_BETWEEN_HANZI = re.compile(rf"(?<=[{HANZI}])\s+(?=[{HANZI}])")
-
-# How often a collection is copied again when Anki wrote to it during the copy.
-_SNAPSHOT_ATTEMPTS = 3
-
-# Limits on what one --known file may unpack to, so that a zip or zstd bomb (or a huge file named by
-# mistake) ends with one line instead of filling the disk or the memory.  Tests make them small.
-MAX_BYTES = 1 << 30  # 1 GB: a decompressed collection, a collection copy, a word list
-MAX_MEMBERS = 100_000  # files in an .apkg/.colpkg (the collection and its media)
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -145,12 +127,8 @@ def words_from_file(path: Path) -> set[str]:
     path = Path(path)
     _refuse_special(path)
     fmt = _format_of(path)
-    if fmt == _PACKAGE:
-        return _words_from_package(path)
-    if fmt == _COLLECTION:
-        return _words_from_collection(path)
-    if fmt == _COMPRESSED:
-        return _words_from_compressed(path)
+    if fmt in (_PACKAGE, _COLLECTION, _COMPRESSED):
+        return _words_from_anki(path, fmt)
     text = _read_text(path)
     if fmt == _TABLE or _looks_tabular(text):
         return _words_from_table(path, text)
@@ -203,10 +181,11 @@ def _without_ruby_text(value: str) -> str:
     if "<" not in value:
         return value
     closes: dict[str, list[tuple[int, int]]] = {"rt": [], "rp": []}
-    for m in _RUBY_CLOSE.finditer(value):
-        closes[m.group(1).lower()].append((m.start(), m.end()))
+    for close in _RUBY_CLOSE.finditer(value):
+        closes[close.group(1).lower()].append((close.start(), close.end()))
     starts = {kind: [start for start, _ in spans] for kind, spans in closes.items()}
-    out, kept, position = [], 0, 0
+    out: list[str] = []
+    kept = position = 0
     while (m := _RUBY_OPEN.search(value, position)) is not None:
         kind = m.group(1).lower()
         index = bisect_left(starts[kind], m.end())
@@ -246,10 +225,6 @@ def _words(values: Iterable[str]) -> set[str]:
 # --- Format detection and plain text -------------------------------------------
 
 
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
-
-
 def _refuse_special(path: Path) -> None:
     """A FIFO, device or socket is no word list: reading it could block or never end (``/dev/zero``)."""
     try:
@@ -258,27 +233,6 @@ def _refuse_special(path: Path) -> None:
         raise os_error(path, error) from error
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise InputError(f"{path_label(path)}: not a regular file (a device, FIFO or socket)")
-
-
-def _too_big(shown: Path, what: str) -> InputError:
-    return InputError(f"{path_label(shown)}: {what} is larger than {_size(MAX_BYTES)}; refusing to read it")
-
-
-def _size(count: int) -> str:
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if count >= scale:
-            return f"{count / scale:g} {unit}"
-    return f"{count} bytes"
-
-
-def _copy_bounded(source: IO[bytes], sink: IO[bytes], shown: Path, what: str) -> None:
-    """Copy *source* to *sink*, refusing once more than :data:`MAX_BYTES` came out."""
-    copied = 0
-    while chunk := source.read(_CHUNK):
-        copied += len(chunk)
-        if copied > MAX_BYTES:
-            raise _too_big(shown, what)
-        sink.write(chunk)
 
 
 def _format_of(path: Path) -> str:
@@ -310,11 +264,11 @@ def _read_text(path: Path) -> str:
     """
     try:
         with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
+            raw = stream.read(ankifile.MAX_BYTES + 1)
     except OSError as error:
         raise os_error(path, error) from error
-    if len(raw) > MAX_BYTES:
-        raise _too_big(path, "the word list")
+    if len(raw) > ankifile.MAX_BYTES:
+        raise ankifile.too_big(path, "the word list")
     if not raw:
         return ""
     codec = detect_encoding(path)
@@ -430,7 +384,7 @@ def _words_from_table(path: Path, text: str) -> set[str]:
             values.extend(row[column] for column in columns if column < len(row))
     except csv.Error as error:
         line = header.length + reader.line_num
-        raise InputError(f"{path_label(path)}: line {line} is not valid CSV ({_one_line(error)})") from error
+        raise InputError(f"{path_label(path)}: line {line} is not valid CSV ({ankifile.one_line(error)})") from error
     return _words(values)
 
 
@@ -453,33 +407,6 @@ def _pick_fields(names: Sequence[str]) -> list[int]:
     return [word, *scripts]
 
 
-def _field_names(connection: sqlite3.Connection, tables: set[str]) -> dict[int, list[str]]:
-    """Each note type's field names in order, from either collection schema.
-
-    Anki 2.1.28+ keeps them in the ``notetypes``/``fields`` tables; older
-    collections (and genanki's) keep JSON in ``col.models``.
-    """
-    names: dict[int, list[str]] = {}
-    if "fields" in tables:
-        for type_id, _order, name in connection.execute("select ntid, ord, name from fields order by ntid, ord"):
-            names.setdefault(int(type_id), []).append(str(name))
-        return names
-    if "col" not in tables:
-        return names
-    row = connection.execute("select models from col").fetchone()
-    try:
-        models = json.loads(row[0]) if row and row[0] else {}
-    except (TypeError, ValueError):
-        return names
-    for type_id, model in models.items() if isinstance(models, dict) else ():
-        try:
-            fields = sorted(model["flds"], key=lambda field: field.get("ord", 0))
-            names[int(type_id)] = [str(field["name"]) for field in fields]
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
-    return names
-
-
 def _note_values(fields: list[str], sort_field: object, names: list[str] | None) -> Iterator[str]:
     """The values of one note that name its word: by field name, else the sort field, else the first."""
     picked = _pick_fields(names) if names and len(names) == len(fields) else []
@@ -491,134 +418,9 @@ def _note_values(fields: list[str], sort_field: object, names: list[str] | None)
         yield fields[0]
 
 
-def _words_from_database(database: Path, shown: Path) -> set[str]:
-    """The words of the notes in the SQLite file *database* (a private copy), opened read-only."""
-    try:
-        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise InputError(f"{path_label(shown)}: cannot open as an Anki collection ({_one_line(error)})") from error
-    try:
-        tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
-        if "notes" not in tables:
-            raise InputError(f"{path_label(shown)}: not an Anki collection (no notes table)")
-        names = _field_names(connection, tables)
-        values: list[str] = []
-        for type_id, fields, sort_field in connection.execute("select mid, flds, sfld from notes"):
-            values.extend(_note_values(str(fields).split("\x1f"), sort_field, names.get(type_id)))
-    except sqlite3.Error as error:
-        raise InputError(f"{path_label(shown)}: not a readable Anki collection ({_one_line(error)})") from error
-    finally:
-        connection.close()
+def _words_from_anki(path: Path, kind: str) -> set[str]:
+    """The words of an Anki package or collection: each note's word field (see :func:`_pick_fields`)."""
+    values: list[str] = []
+    for note in ankifile.notes(path, kind):
+        values.extend(_note_values(list(note.fields), note.sort_field, list(note.names) or None))
     return _words(values)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        return None
-    return status.st_size, status.st_mtime_ns
-
-
-def _snapshot(path: Path, directory: Path) -> Path:
-    """Copy a collection and its ``-wal`` into *directory*, retrying if Anki wrote meanwhile.
-
-    Anki keeps the collection open in WAL mode with exclusive locking, so the
-    committed notes may still sit in ``collection.anki2-wal``.  A copy of both
-    files, taken while neither changes, is a consistent database.  Reading
-    never opens the original with SQLite, so nothing is created beside it.
-    """
-    wal = path.with_name(path.name + "-wal")
-    copy = directory / "collection.anki2"
-    copy_wal = directory / "collection.anki2-wal"
-    for _attempt in range(_SNAPSHOT_ATTEMPTS):
-        before = (_stamp(path), _stamp(wal))
-        if sum(stamp[0] for stamp in before if stamp) > MAX_BYTES:
-            raise _too_big(path, "the collection")
-        try:
-            shutil.copyfile(path, copy)
-            copy_wal.unlink(missing_ok=True)
-            if before[1] is not None:
-                shutil.copyfile(wal, copy_wal)
-        except FileNotFoundError as error:
-            if error.filename == str(wal):
-                continue  # Anki checkpointed and removed the WAL: copy again
-            raise os_error(path, error) from error
-        except OSError as error:
-            raise os_error(path, error) from error
-        if (_stamp(path), _stamp(wal)) == before:
-            break
-    return copy
-
-
-def _words_from_collection(path: Path) -> set[str]:
-    """The words of an Anki collection file, read from a private copy so Anki may keep it open."""
-    with tempfile.TemporaryDirectory(prefix="deckgen-known-") as directory:
-        return _words_from_database(_snapshot(path, Path(directory)), path)
-
-
-def _decompress(source: IO[bytes], target: Path, shown: Path) -> None:
-    """Write the zstd-compressed collection *source* (``collection.anki21b``) to *target*."""
-    try:
-        import zstandard
-    except ImportError as error:  # pragma: no cover - a declared dependency
-        message = "reading a newer Anki export needs zstandard (pip install zstandard)"
-        raise InputError(f"{path_label(shown)}: {message}") from error
-    try:
-        with target.open("wb") as sink, zstandard.ZstdDecompressor().stream_reader(source) as reader:
-            _copy_bounded(reader, sink, shown, "the decompressed collection")
-    except zstandard.ZstdError as error:
-        raise InputError(f"{path_label(shown)}: the compressed collection is corrupt ({_one_line(error)})") from error
-
-
-def _words_from_compressed(path: Path) -> set[str]:
-    """A bare ``collection.anki21b`` someone unzipped from a package."""
-    with tempfile.TemporaryDirectory(prefix="deckgen-known-") as directory:
-        database = Path(directory) / "collection.anki2"
-        try:
-            with path.open("rb") as source:
-                _decompress(source, database, path)
-        except OSError as error:
-            raise os_error(path, error) from error
-        return _words_from_database(database, path)
-
-
-def _check_member_count(path: Path) -> None:
-    """Refuse a zip whose central directory lists more than :data:`MAX_MEMBERS` files, before reading it."""
-    with path.open("rb") as stream:
-        end = zipfile._EndRecData(stream)  # type: ignore[attr-defined]  # the zip's own end record
-    if end is not None and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:  # type: ignore[attr-defined]
-        raise InputError(
-            f"{path_label(path)}: holds {end[zipfile._ECD_ENTRIES_TOTAL]} files, more than {MAX_MEMBERS};"  # type: ignore[attr-defined]
-            " refusing to read it"
-        )
-
-
-def _words_from_package(path: Path) -> set[str]:
-    """The words of an ``.apkg``/``.colpkg``: its newest collection, unpacked into a temporary directory."""
-    with tempfile.TemporaryDirectory(prefix="deckgen-known-") as directory:
-        database = Path(directory) / "collection.anki2"
-        try:
-            _check_member_count(path)
-            with zipfile.ZipFile(path) as archive:
-                members = set(archive.namelist())
-                member = next((name for name in _PACKAGE_MEMBERS if name in members), None)
-                if member is None:
-                    raise InputError(f"{path_label(path)}: not an Anki package (no collection inside)")
-                if archive.getinfo(member).file_size > MAX_BYTES:
-                    raise _too_big(path, "the collection inside")
-                with archive.open(member) as source:
-                    if member.endswith("b"):
-                        _decompress(source, database, path)
-                    else:
-                        with database.open("wb") as sink:
-                            _copy_bounded(source, sink, path, "the collection inside")
-        except zipfile.BadZipFile as error:
-            raise InputError(f"{path_label(path)}: not a valid Anki package ({_one_line(error)})") from error
-        except zlib.error as error:
-            raise InputError(
-                f"{path_label(path)}: not a valid Anki package (corrupt zip: {_one_line(error)})"
-            ) from error
-        except OSError as error:
-            raise os_error(path, error) from error
-        return _words_from_database(database, path)

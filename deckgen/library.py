@@ -128,6 +128,40 @@ class Library:
             raise
         return library
 
+    @classmethod
+    def open_read_only(cls, path: Path, *, timeout: float = 30.0) -> Library:
+        """Open the library at *path* for reading only (``deckgen words``, ``deckgen stats``).
+
+        Nothing is created or migrated.  In a folder deckgen may not write
+        (a read-only mount, someone else's files) SQLite could not make the
+        WAL's shared-memory file, so the file is opened as immutable there.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise LibraryError(f"{path}: is a folder, not a library file")
+        if not path.exists():
+            raise LibraryError(f"{path}: no library yet (build an article first)")
+        writable = os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if writable else "&immutable=1")
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{path}: cannot open the library ({_one_line(exc)})") from None
+        library = cls(path, conn, timeout)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            version = library._version()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise library._error("cannot open the library", exc) from None
+        except BaseException:
+            conn.close()
+            raise
+        if version < LATEST:
+            conn.close()
+            raise LibraryError(f"{path}: library version {version} needs upgrading; run deckgen build once")
+        return library
+
     def _prepare(self) -> None:
         """Connection settings, then the schema brought up to :data:`LATEST`."""
         conn = self._conn

@@ -61,21 +61,39 @@ WINDOW = 8
 _MATCH_FLAGS: dict[str, Literal["toneless", "tones"]] = {"toneless": "toneless", "tones": "tones"}
 
 
-def mine_lines(
-    lines: Iterable[tuple[int, str]], path: str, notices: list[Notice], stats: MineStats
-) -> Iterator[Occurrence]:
-    """Yield the occurrences of one file's lines, appending notices as found.
+@dataclass(frozen=True)
+class Mined:
+    """What :func:`mine_lines` found: the occurrences, the notices, and the counts."""
 
-    Each line is parsed and laid out once; jieba segments only a window of a
-    few characters around each span, each character at most once.
+    occurrences: tuple[Occurrence, ...]
+    notices: tuple[Notice, ...]
+    annotations: int = 0
+    skipped: int = 0
+
+
+def mine_lines(lines: Iterable[tuple[int, str]], path: str = "<text>") -> Mined:
+    """The occurrences of (line number, text) pairs written in the inline style, with their notices.
+
+    >>> mined = mine_lines([(1, '关键(guānjiàn)的一步(bù)(bù)。')])
+    >>> [o.word for o in mined.occurrences], [n.kind for n in mined.notices], mined.annotations
+    (['关键', '步'], ['repeat'], 2)
     """
-    return mine_parsed((parse_line(text, number, path) for number, text in lines), path, notices, stats)
+    notices: list[Notice] = []
+    stats = MineStats()
+    parsed = (parse_line(text, number, path) for number, text in lines)
+    occurrences = tuple(mine_parsed(parsed, path, notices, stats))
+    return Mined(occurrences, tuple(notices), stats.annotations, stats.skipped)
 
 
 def mine_parsed(
     lines: Iterable[ParsedLine], path: str, notices: list[Notice], stats: MineStats
 ) -> Iterator[Occurrence]:
     """Yield the occurrences of lines already parsed (by :func:`parse_line` or a reader of :mod:`deckgen.readers`).
+
+    The streaming core under :func:`mine_lines` and the build: a book never
+    sits in memory, so notices and counts go to *notices* and *stats* as they
+    are found.  Each line is parsed and laid out once; jieba segments only a
+    window of a few characters around each span, each character at most once.
 
     A word list's line (``listed``) is taken as the learner wrote it: no
     boundary check, and no example sentence.

@@ -177,12 +177,21 @@ def escape(text: str) -> str:
     >>> print(escape("[sound:x.mp3] {{c1::字}} 个[gè]"))
     &#91;sound:x.mp3] &#123;{c1::字}} 个[gè]
     """
-    return ANKI_MARKUP.sub(_inert, html.escape(text, quote=False))
+    return ANKI_MARKUP.sub(_inert, html.escape(_CONTROLS.sub("", text), quote=False))
 
 
 # The openings of Anki's own markup: media and TTS tags (any case, as a sloppy editor may write them), and
 # template or cloze braces.
 ANKI_MARKUP = re.compile(r"\[(?=\s*/?\s*(?:sound|anki)\s*:)|\{(?=\{)", re.IGNORECASE)
+
+
+# NUL and the other control characters (but tab and line breaks): Anki separates fields with \x1f.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _source_html(sources: tuple[str, ...]) -> str:
+    """The article names, escaped as before (quotes too), with Anki markup inert and no control characters."""
+    return ANKI_MARKUP.sub(_inert, html.escape(_CONTROLS.sub("", ", ".join(Path(s).stem for s in sources))))
 
 
 def _inert(mark: re.Match[str]) -> str:
@@ -271,7 +280,9 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
         "Sentence": example_html(first) if first else "",
         "SentencePinyin": escape(entry.sentence_pinyin),
         "MoreSentences": ("<ol>" + "".join(f"<li>{example_html(e)}</li>" for e in more) + "</ol>") if more else "",
-        "Source": ANKI_MARKUP.sub(_inert, html.escape(", ".join(Path(s).stem for s in entry.sources))),
+        "Source": ANKI_MARKUP.sub(
+            _inert, html.escape(_CONTROLS.sub("", ", ".join(Path(s).stem for s in entry.sources)))
+        ),
         "HanziColor": hanzi_html(entry.hanzi, entry.syllables),
         "PinyinColor": pinyin_html(entry.syllables),
         "Notes": "",

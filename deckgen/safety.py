@@ -15,6 +15,7 @@ import os
 import sqlite3
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,11 +85,19 @@ def remove_stale_temporaries(path: Path) -> None:
         return
     for name in names:
         pid = name[len(prefix) :].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if (not _alive(int(pid))) if pid.isdigit() else _older_than_a_day(path.parent / name):
             try:
                 (path.parent / name).unlink()
             except OSError:
                 pass
+
+
+def _older_than_a_day(path: Path) -> bool:
+    """A temporary file named before deckgen put the pid in the name: stale once a day old."""
+    try:
+        return time.time() - path.stat().st_mtime > 86_400
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

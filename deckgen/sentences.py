@@ -201,7 +201,8 @@ class Layout:
     @cached_property
     def enclosing(self) -> tuple[list[int], list[int]]:
         """For each pair, the index of the pair around it (-1: none), and each pair's closing offset."""
-        parent, stack = [], []
+        parent: list[int] = []
+        stack: list[int] = []
         for index, (open_at, _) in enumerate(self.pairs):
             while stack and self.pairs[stack[-1]][1] < open_at:
                 stack.pop()

@@ -1,30 +1,22 @@
-"""Read notes back out of an .apkg without Anki, for golden comparisons."""
+"""Read notes back out of an .apkg without Anki, for golden comparisons (through deckgen.ankifile, as --known does)."""
 
 from __future__ import annotations
 
 import re
-import sqlite3
-import tempfile
-import zipfile
 from pathlib import Path
 
+from deckgen import ankifile
 from deckgen.render import FIELDS
 
 
 def read_notes(apkg: Path) -> list[dict[str, object]]:
-    """Every note of *apkg* as {field: value, 'tags': [...], 'guid': ...}, in sort-field order."""
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(apkg) as archive:
-        db = Path(archive.extract("collection.anki2", tmp))
-        conn = sqlite3.connect(db)
-        try:
-            rows = conn.execute("select guid, flds, tags from notes order by id").fetchall()
-        finally:
-            conn.close()
+    """Every note of *apkg* as {field: value, 'tags': [...], 'guid': ...}, in the order written."""
     notes = []
-    for guid, flds, tags in rows:
-        note: dict[str, object] = dict(zip(FIELDS, flds.split("\x1f"), strict=True))
-        note["tags"] = tags.split()
-        note["guid"] = guid
+    for anki_note in ankifile.notes(apkg):
+        assert anki_note.names == FIELDS, anki_note.names  # the note type's own field names, in order
+        note: dict[str, object] = dict(zip(FIELDS, anki_note.fields, strict=True))
+        note["tags"] = list(anki_note.tags)
+        note["guid"] = anki_note.guid
         notes.append(note)
     return notes
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import BuildOptions, build, write
+from deckgen.build import BuildOptions, build
+from deckgen.output import write
 from deckgen.package import MODEL_ID, MODEL_NAME
 from deckgen.render import FIELDS
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.build import BuildOptions, build, write
+from deckgen.build import BuildOptions, build
+from deckgen.output import write
 
 from .conftest import anki_collection, import_apkg, notes_by_hanzi
 

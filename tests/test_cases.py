@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 
 from deckgen.enrich import group
-from deckgen.mine import MineStats, mine_lines
+from deckgen.mine import mine_lines
 from deckgen.notices import Notice
 
 
 def mine(text: str) -> tuple[list[tuple[str, str, str, str]], list[Notice]]:
-    notices: list[Notice] = []
     lines = list(enumerate(text.split("\n"), 1))
-    entries = group(mine_lines(lines, "case.txt", notices, MineStats()))
+    mined = mine_lines(lines, "case.txt")
+    notices = list(mined.notices)
+    entries = group(mined.occurrences)
     rows = [
         (
             e.hanzi,
@@ -113,7 +114,7 @@ def test_sentence_is_the_annotated_one() -> None:
 
 def test_same_word_same_reading_one_note_two_sentences() -> None:
     text = "医疗(yīliáo)护航。\n优质医疗(yīliáo)资源。\n医疗(yīliáo)护航。"
-    entries = group(mine_lines(list(enumerate(text.split("\n"), 1)), "x", [], MineStats()))
+    entries = group(mine_lines(list(enumerate(text.split("\n"), 1)), "x").occurrences)
     assert len(entries) == 1
     assert [e.text for e in entries[0].examples] == ["医疗护航。", "优质医疗资源。"]
 

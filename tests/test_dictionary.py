@@ -423,10 +423,10 @@ def test_composed_meaning_never_uses_another_traditional_form() -> None:
 def test_traditional_form_from_the_sentence_chooses_the_sense() -> None:
     """干 is 乾 "dry; clean" in 干净 and 幹 "to do" in 干活: OpenCC reads the sentence, the card follows."""
     from deckgen.enrich import enrich, group
-    from deckgen.mine import MineStats, mine_lines
+    from deckgen.mine import mine_lines
 
     text = "妈妈把家里收拾得很干(gān)净。\n我们一起干(gàn)活。\n然后(hòu)来了。"
-    entries = [enrich(e) for e in group(mine_lines(enumerate(text.split("\n"), 1), "t.txt", [], MineStats()))]
+    entries = [enrich(e) for e in group(mine_lines(enumerate(text.split("\n"), 1), "t.txt").occurrences)]
     by_reading = {e.pinyin: e for e in entries}
     assert by_reading["gān"].traditional == "乾" and by_reading["gān"].meaning.startswith("dry")
     assert by_reading["gàn"].traditional == "幹" and "to do" in by_reading["gàn"].meaning

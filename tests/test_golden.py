@@ -13,7 +13,8 @@ import os
 import re
 from pathlib import Path
 
-from deckgen.build import BuildOptions, build, write
+from deckgen.build import BuildOptions, build
+from deckgen.output import write
 
 from .apkg import balanced, context, read_notes
 

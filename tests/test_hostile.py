@@ -21,10 +21,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from deckgen import known, package
-from deckgen.build import BuildOptions, build, mine_file, write
+from deckgen import ankifile, known, package
+from deckgen.build import BuildOptions, build, mine_file
 from deckgen.cli import app
+from deckgen.encoding import detect_encoding
 from deckgen.library import Library
+from deckgen.output import write
 
 from .apkg import read_notes
 from .conftest import EXAMPLE, anki_collection, import_apkg
@@ -148,7 +150,7 @@ def _at_most_thrice(one_line: float, split: float) -> None:
 @pytest.mark.parametrize(("label", "one_line", "split"), LONG_LINES, ids=[row[0] for row in LONG_LINES])
 def test_a_long_line_costs_what_its_lines_cost(tmp_path: Path, label: str, one_line, split) -> None:  # type: ignore[no-untyped-def]
     suffix = ".html" if label in HTML_SUFFIX else ".txt"
-    n = 1500
+    n = 1200
     one, lines = tmp_path / f"one{suffix}", tmp_path / f"lines{suffix}"
     one.write_text(one_line(n) + "\n", encoding="utf-8")
     lines.write_text(split(n), encoding="utf-8")
@@ -339,7 +341,7 @@ def test_known_package_over_the_size_cap_is_refused(
     tmp_path: Path, deck: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert "书架" in known.words_from_file(deck)
-    monkeypatch.setattr(known, "MAX_BYTES", 4096)
+    monkeypatch.setattr(ankifile, "MAX_BYTES", 4096)
     line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(deck)), 2)
     assert line == f"deckgen: error: {deck}: the collection inside is larger than 4 KB; refusing to read it"
 
@@ -359,7 +361,7 @@ def test_known_zstd_collection_over_the_size_cap_is_refused(
     assert "书架" in known.words_from_file(bomb)
     cap = 2 * compressed.stat().st_size  # the compressed data fits, what it unpacks to does not
     assert cap < len(collection)
-    monkeypatch.setattr(known, "MAX_BYTES", cap)
+    monkeypatch.setattr(ankifile, "MAX_BYTES", cap)
     for path in (compressed, bomb):
         line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(path)), 2)
         assert line.startswith(f"deckgen: error: {path}: the decompressed collection is larger than ")
@@ -373,7 +375,7 @@ def test_known_package_with_too_many_members_is_refused(
         archive.writestr("collection.anki2", source.read("collection.anki2"))
         for n in range(20):
             archive.writestr(str(n), b"")
-    monkeypatch.setattr(known, "MAX_MEMBERS", 10)
+    monkeypatch.setattr(ankifile, "MAX_MEMBERS", 10)
     line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(many)), 2)
     assert line == f"deckgen: error: {many}: holds 21 files, more than 10; refusing to read it"
 
@@ -389,7 +391,7 @@ def test_sigterm_removes_the_known_temporary_folder(
         assert [p.name for p in temporary.iterdir()] != []  # the unpacked collection is there
         os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(known, "_words_from_database", killed)
+    monkeypatch.setattr(ankifile, "read_database", killed)
     previous = signal.getsignal(signal.SIGTERM)
     try:
         result = runner.invoke(app, ["build", str(EXAMPLE), "--no-library", "--known", str(deck)])
@@ -435,3 +437,143 @@ def test_tsv_cells_do_not_start_formulas(tmp_path: Path) -> None:
     cells = [cell for row in rows for cell in row]
     assert not [cell for cell in cells if cell and cell[0] in "=+-@"]
     assert "'=1+1 关键的[\u2060sound:x.mp3]。" in cells and "'@SUM 节点。" in cells and "'=cmd" in cells
+
+
+# --- 8. smaller hostile inputs ---------------------------------------------------------------------------
+
+
+def test_quoted_glob_through_symlink_loops_finishes(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "sub" / "b.txt").write_text("我们的关键(guānjiàn)节点。\n", encoding="utf-8")
+    for name in ("up1", "up2", "up3"):  # glob.glob followed each: 3**40 paths
+        (tmp_path / "sub" / name).symlink_to("..")
+    (tmp_path / "self").symlink_to(".")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deckgen",
+            "build",
+            f"{tmp_path}/**/*.txt",
+            "--no-library",
+            "-o",
+            str(tmp_path / "d.apkg"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("2 file(s) read")
+
+
+def test_unreadable_paths_are_one_line(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    cases = [
+        (loop, "cannot read (Too many levels of symbolic links)"),
+        (EXAMPLE / "x.txt", "no such file or directory"),
+        (tmp_path / ("a" * 300 + ".txt"), "cannot read (File name too long)"),
+    ]
+    for path, reason in cases:
+        assert one_line_error(run("build", str(path), "--no-library"), 2) == f"deckgen: error: {path}: {reason}"
+        line = one_line_error(run("build", str(EXAMPLE), "--no-library", "--known", str(path)), 2)
+        assert line.startswith(f"deckgen: error: {path}: ")
+
+
+def test_nul_bytes_never_reach_a_field(tmp_path: Path) -> None:
+    wide = tmp_path / "wide.txt"  # UTF-16 may hold U+0000; a UTF-8 file holds one after the sniffed sample
+    wide.write_bytes("我们的关\x00键(guānjiàn)节\x00点。\n".encode("utf-16"))
+    late = tmp_path / "late.txt"
+    late.write_bytes("我们好。\n".encode() * 30_000 + "学\x00习汉字(hànzì)。\n".encode())
+    for path in (wide, late):
+        notes = build([path], BuildOptions(library=None)).notes
+        assert notes and not [field for note in notes for field in note.fields if "\x00" in field]
+
+
+def test_words_in_a_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    library = tmp_path / "lib" / "library.sqlite3"
+    assert run("build", str(EXAMPLE), "--library", str(library), "-o", str(tmp_path / "d.apkg")).exit_code == 0
+    folder_before = sorted(p.name for p in library.parent.iterdir())
+    monkeypatch.setattr(
+        os, "access", lambda path, mode, **kw: False
+    )  # as a read-only mount answers (root ignores modes)
+    result = run("words", "--library", str(library))
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 22
+    assert sorted(p.name for p in library.parent.iterdir()) == folder_before
+    assert run("stats", "--library", str(library)).exit_code == 0
+    missing = tmp_path / "none" / "library.sqlite3"
+    assert run("words", "--library", str(missing)).exit_code == 0 and not missing.parent.exists()
+
+
+@pytest.mark.parametrize("text", ["关键(guānjiàn)", "中国(Zhōngguó)", "电脑(diànnǎo)", "时间(shíjiān)"])
+def test_short_gb18030_is_not_big5(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "short.txt"
+    path.write_bytes(text.encode("gb18030"))
+    assert detect_encoding(path) == "gb18030"
+
+
+def test_paths_the_access_check_calls_unreadable_get_no_help_box(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known_file = tmp_path / "known.txt"
+    known_file.write_text("关键\n", encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False)  # what typer's readable check asks
+    args = ["--known", str(known_file), "--library", str(tmp_path / "l.sqlite3"), "--report", str(tmp_path / "r.json")]
+    result = run("build", str(EXAMPLE), *args, "-o", str(tmp_path / "d.apkg"))
+    assert result.exit_code == 0 and "Usage:" not in result.output, result.output
+    line = one_line_error(run("build", str(missing), *args), 2)
+    assert line == f"deckgen: error: {missing}: no such file or directory"
+
+
+def test_many_br_lines_parse_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """BeautifulSoup's html.parser builder keeps each ``<br>`` written without a slash in a list it searches at
+    every end tag (100,000 ruby lines took 205 s); the parser must only ever see ``<br/>``."""
+    import bs4
+
+    from deckgen.webpage import html_lines
+
+    seen: list[str] = []
+    parse = bs4.BeautifulSoup
+
+    def recording(markup: str, *args: object, **kwargs: object) -> bs4.BeautifulSoup:
+        seen.append(markup)
+        return parse(markup, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bs4, "BeautifulSoup", recording)
+    page = "<p>一<BR>二<br class='x'>三<hr>四<img src='a.png'></p>" + "<ruby>字<rt>zì</rt></ruby><br>\n" * 3
+    lines = [line.text for line in html_lines(page)]
+    assert lines[:4] == ["一", "二", "三", "四"] and len(lines) == 7
+    assert seen and not re.search(r"<(br|hr|img)\b[^>]*(?<!/)>", seen[0], re.IGNORECASE)
+
+
+def test_preview_over_its_input_is_refused(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_bytes(EXAMPLE.read_bytes())
+    assert "refusing to write the preview" in one_line_error(run("preview", str(article), "-o", str(article)), 3)
+    assert article.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_day_old_temporary_files_without_a_pid_are_removed(tmp_path: Path) -> None:
+    old, fresh = tmp_path / ".d.apkg.k2x9.part", tmp_path / ".d.apkg.q7w1.part"
+    for path in (old, fresh):
+        path.write_bytes(b"half")
+    os.utime(old, (time.time() - 2 * 86_400,) * 2)
+    assert run("build", str(EXAMPLE), "--no-library", "-o", str(tmp_path / "d.apkg")).exit_code == 0
+    assert not old.exists() and fresh.exists()  # a fresh one may belong to a running build of an older deckgen
+
+
+def test_epub_bounded_like_known_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .test_readers import DATA, make_epub
+
+    book = make_epub(DATA / "book", tmp_path / "book.epub")
+    assert run("build", str(book), "--no-library", "-o", str(tmp_path / "ok.apkg")).exit_code == 0
+    monkeypatch.setattr(ankifile, "MAX_BYTES", 64)
+    line = one_line_error(run("build", str(book), "--no-library", "-o", str(tmp_path / "d.apkg")), 2)
+    assert line.startswith(f"deckgen: error: {book}: the book's text is larger than 64 bytes")
+    monkeypatch.setattr(ankifile, "MAX_MEMBERS", 2)
+    line = one_line_error(run("build", str(book), "--no-library", "-o", str(tmp_path / "d.apkg")), 2)
+    assert "more than 2; refusing to read it" in line

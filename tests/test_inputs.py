@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deckgen.align import is_hanzi
-from deckgen.build import build, write
+from deckgen.build import build
 from deckgen.errors import DeckgenError
-from deckgen.mine import MineStats, mine_lines
+from deckgen.mine import mine_lines
+from deckgen.output import write
 from deckgen.pinyin import parse_reading
 
 from .apkg import read_notes
@@ -187,8 +188,7 @@ PIECES = [*"关键节点在率了的稳岗万起全之花（）()[]| 1234abgnuā
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_any_text_mines_without_raising_and_notes_are_sane(text: str) -> None:
-    notices: list = []
-    for occurrence in mine_lines(enumerate(text.split("\n"), 1), "p.txt", notices, MineStats()):
+    for occurrence in mine_lines(enumerate(text.split("\n"), 1), "p.txt").occurrences:
         assert_sane(occurrence.word, "".join(occurrence.syllables))
         assert occurrence.word in occurrence.example.text
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deckgen.encoding import detect_encoding
 from deckgen.errors import InputError
-from deckgen.read import SourceLine, detect_encoding, expand_inputs, read_lines
+from deckgen.read import SourceLine, expand_inputs, read_lines
 
 # Written for these tests: a short diary entry, simplified and traditional.
 SIMPLIFIED = (

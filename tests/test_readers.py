@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen import render
-from deckgen.build import BuildOptions, build, record, write
+from deckgen.build import BuildOptions, build
 from deckgen.enrich import Entry
 from deckgen.errors import DeckgenError, InputError, NoAnnotationsError
 from deckgen.library import Library
+from deckgen.output import record, write
 from deckgen.readers import FORMATS, read
 from deckgen.readers.common import ZHUYIN
 from deckgen.select import Filters

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import BuildOptions, build, write
+from deckgen.build import BuildOptions, build
+from deckgen.output import write
 
 from .apkg import balanced, read_notes
 from .conftest import anki_collection, import_apkg

@@ -62,7 +62,7 @@ def read(path: Path, encoding: str | None = None, input_format: str | None = Non
     """
     if input_format is not None and input_format not in FORMATS:
         raise InputError(f"unknown input format {input_format!r}; choose from {', '.join(FORMATS)}")
-    from ..read import require_regular
+    from ..errors import require_regular
 
     require_regular(path)
     name = input_format or _detect_binary(path)

@@ -20,9 +20,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from ..errors import InputError
+from ..errors import InputError, os_error, path_label
 from ..parse import ParsedLine
-from ..read import os_error, path_label
+from ..webpage import self_closed
 from . import Article
 from .common import compose
 from .inline import line_pieces
@@ -43,7 +43,10 @@ _UNSAFE = re.compile(r"[\s./\\:]+")
 
 def read(path: Path) -> Iterator[Article]:
     """The chapters of the book at *path*, in reading order, as articles."""
+    from .. import ankifile
+
     try:
+        ankifile.check_member_count(path)
         book = zipfile.ZipFile(path)
     except OSError as error:
         raise os_error(path, error) from error
@@ -51,6 +54,9 @@ def read(path: Path) -> Iterator[Article]:
         raise InputError(f"{path_label(path)}: not an EPUB book (not a zip file)") from error
     with book:
         chapters = _spine(book, path)
+        # What the chapters unpack to is bounded as --known files are: zipfile never reads past a member's size.
+        if sum(book.getinfo(name).file_size for name in chapters) > ankifile.MAX_BYTES:
+            raise ankifile.too_big(path, "the book's text")
         # Read every chapter now: the zip is closed when this returns.
         texts = [(name, book.read(name)) for name in chapters]
     return _articles(path, texts)
@@ -114,7 +120,7 @@ def chapter_blocks(markup: str) -> list[tuple[int, str, bool]]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        soup = BeautifulSoup(markup, "html.parser")
+        soup = BeautifulSoup(self_closed(markup), "html.parser")
     body = soup.body or soup
     blocks = []
     for element in body.find_all(_BLOCKS):

@@ -28,6 +28,7 @@ from ..notices import Notice
 from ..parse import ParsedLine
 from ..pinyin import parse_reading
 from ..read import SourceLine
+from ..webpage import self_closed
 from .common import Known, compose
 
 NAME = "list"
@@ -222,7 +223,8 @@ def read_html(path: Path, encoding: str | None) -> Iterator[ParsedLine] | None:
     """The entries of a web page's tables that have a Pinyin column, or None if it has none."""
     from bs4 import BeautifulSoup
 
-    from ..read import detect_encoding, os_error
+    from ..encoding import detect_encoding
+    from ..errors import os_error
 
     try:
         raw = path.read_bytes()
@@ -232,7 +234,7 @@ def read_html(path: Path, encoding: str | None) -> Iterator[ParsedLine] | None:
         return None
     markup = raw.decode(encoding or detect_encoding(path), errors="replace")
     tables = []
-    for table in BeautifulSoup(markup, "html.parser").find_all("table"):
+    for table in BeautifulSoup(self_closed(markup), "html.parser").find_all("table"):
         rows = [(tr.sourceline or 0, [cell.get_text(" ", strip=True) for cell in tr.find_all(["td", "th"])])
                 for tr in table.find_all("tr")]  # fmt: skip
         header = next((cells for _, cells in rows if _pinyin_column(cells) is not None), None)

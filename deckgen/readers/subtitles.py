@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..align import HANZI
-from ..errors import InputError
+from ..encoding import detect_encoding
+from ..errors import InputError, os_error, path_label
 from ..parse import ParsedLine, parse_line
-from ..read import SourceLine, detect_encoding, os_error, path_label
+from ..read import SourceLine
 from .common import looks_like_pinyin_line
 from .twoline import hanzi_count, pair
 
