@@ -22,6 +22,12 @@ class NoAnnotationsError(InputError):
     """An input file was read but holds no pinyin annotation in any supported style."""
 
 
+class LibraryError(DeckgenError):
+    """The library file cannot be opened, migrated or written."""
+
+    exit_code = 4
+
+
 class OutputError(DeckgenError):
     """The deck (or another output) cannot be written."""
 

@@ -22,26 +22,19 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from .errors import DeckgenError
+from .errors import LibraryError
 from .librows import ArticleRow, Example, Key, Sighting, WordRow, sentence_key
-from .libschema import LATEST, MIGRATIONS
+from .libschema import LATEST, MIGRATIONS, schema_version, use_wal
 
 # Example sentences of this many characters read best on a card: shorter ones
 # rarely show usage, longer ones are cut (sentences.MAX_CHARS is 40).
 _GOOD_LENGTH = range(8, 41)
-
-
-class LibraryError(DeckgenError):
-    """The library file cannot be opened, migrated or written."""
-
-    exit_code = 4
 
 
 def default_path() -> Path:
@@ -150,7 +143,7 @@ class Library:
         library = cls(path, conn, timeout)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            version = library._version()
+            version = schema_version(conn, path)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise library._error("cannot open the library", exc) from None
@@ -167,58 +160,19 @@ class Library:
         conn = self._conn
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
-            version = self._version()
-            self._use_wal()
+            version = schema_version(conn, self.path)
+            use_wal(conn, self._timeout)
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             raise self._error("cannot open the library", exc) from None
         if version < LATEST:
             self._migrate()
 
-    def _use_wal(self) -> None:
-        """Switch the file to WAL, retrying while another build is switching it too.
-
-        WAL lets builds read while one writes.  Changing the journal mode
-        needs an exclusive lock, and SQLite reports a clash between two
-        connections both switching a new file as "locked" at once, without
-        waiting the busy timeout (seen with two builds started together), so
-        wait here, up to the same timeout.
-        """
-        deadline = time.monotonic() + self._timeout
-        pause = 0.005
-        while True:
-            try:
-                self._conn.execute("PRAGMA journal_mode = WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() >= deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.1)
-
-    def _version(self) -> int:
-        """The file's schema version, refusing files this code must not touch.
-
-        Version and table count are read in one statement, one snapshot: a
-        build creating the library at this moment must not make it look like
-        someone else's database (tables but no version).
-        """
-        version, tables = self._conn.execute(
-            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)"
-        ).fetchone()
-        if version > LATEST:
-            raise LibraryError(
-                f"{self.path}: library version {version} was written by a newer deckgen; upgrade deckgen"
-            )
-        if version == 0 and tables:
-            raise LibraryError(f"{self.path}: is an SQLite database but not a deckgen library")
-        return int(version)
-
     def _migrate(self) -> None:
         """Run the missing migrations in one transaction, so a file is at one version or the next."""
         with self._write("cannot upgrade the library"):
             # Read again under the write lock: another build may have migrated meanwhile.
-            version = self._version()
+            version = schema_version(self._conn, self.path)
             for step in MIGRATIONS[version:]:
                 for statement in step:
                     self._conn.execute(statement)

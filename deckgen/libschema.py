@@ -10,6 +10,12 @@ transaction, and a migration must be atomic.
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from pathlib import Path
+
+from .errors import LibraryError
+
 SCHEMA_V1: tuple[str, ...] = (
     """
     CREATE TABLE words (
@@ -78,3 +84,42 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, _V1_TO_V2)
 """``MIGRATIONS[n]`` takes a library from version *n* to *n* + 1 (version 0 is an empty file)."""
 
 LATEST = len(MIGRATIONS)
+
+
+def use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch the file to WAL, retrying while another build is switching it too.
+
+    WAL lets builds read while one writes.  Changing the journal mode
+    needs an exclusive lock, and SQLite reports a clash between two
+    connections both switching a new file as "locked" at once, without
+    waiting the busy timeout (seen with two builds started together), so
+    wait here, up to the same timeout.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
+def schema_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, refusing files this code must not touch.
+
+    Version and table count are read in one statement, one snapshot: a
+    build creating the library at this moment must not make it look like
+    someone else's database (tables but no version).
+    """
+    version, tables = conn.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)"
+    ).fetchone()
+    if version > LATEST:
+        raise LibraryError(f"{path}: library version {version} was written by a newer deckgen; upgrade deckgen")
+    if version == 0 and tables:
+        raise LibraryError(f"{path}: is an SQLite database but not a deckgen library")
+    return int(version)
