@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import html
 import re
-import stat
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from deckgen import ankifile
 from deckgen.align import HANZI
 from deckgen.align import HANZI_RUN as _HAS_HANZI
 from deckgen.encoding import detect_encoding
-from deckgen.errors import InputError, os_error, path_label
+from deckgen.errors import InputError, os_error, path_label, require_regular
 
 # Field (or column) names that hold the word, most telling first.  ``Front`` is
 # generic, so a ``Hanzi`` field wins over it wherever the two appear.
@@ -125,7 +124,7 @@ def words_from_file(path: Path) -> set[str]:
     holds no words; it is not an error, since a beginner's list starts empty.
     """
     path = Path(path)
-    _refuse_special(path)
+    require_regular(path)  # a FIFO or /dev/zero is no word list: reading it could block or never end
     fmt = _format_of(path)
     if fmt in (_PACKAGE, _COLLECTION, _COMPRESSED):
         return _words_from_anki(path, fmt)
@@ -225,20 +224,8 @@ def _words(values: Iterable[str]) -> set[str]:
 # --- Format detection and plain text -------------------------------------------
 
 
-def _refuse_special(path: Path) -> None:
-    """A FIFO, device or socket is no word list: reading it could block or never end (``/dev/zero``)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as error:
-        raise os_error(path, error) from error
-    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        raise InputError(f"{path_label(path)}: not a regular file (a device, FIFO or socket)")
-
-
 def _format_of(path: Path) -> str:
     """Which reader handles *path*: by suffix, else by the first bytes, else text."""
-    if path.is_dir():
-        raise InputError(f"{path_label(path)}: is a directory")
     try:
         with path.open("rb") as stream:
             head = stream.read(len(_SQLITE_MAGIC))
