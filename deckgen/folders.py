@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -27,3 +29,31 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("deckgen", appauthor=False)
+
+
+@contextmanager
+def new_folder(folder: Path, marker: str) -> Iterator[Path]:
+    """A temporary folder beside *folder* to fill; renamed into place when the block ends well.
+
+    A damaged *folder* in the way is set aside and removed first; a process
+    that loses the race to another (which wrote *marker* inside) leaves the
+    other's folder alone.  The temporary folder never outlives the block.
+    """
+    import shutil
+    import tempfile
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-", suffix=".tmp"))
+    try:
+        yield temp
+        if folder.exists():  # damaged (a stale one has another name): set it aside
+            damaged = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-", suffix=".old"))
+            os.replace(folder, damaged / "old")
+            shutil.rmtree(damaged, ignore_errors=True)
+        try:
+            os.rename(temp, folder)
+        except OSError:
+            if not (folder / marker).is_file():
+                raise
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)

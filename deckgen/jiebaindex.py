@@ -254,32 +254,14 @@ def _build(words: dict[str, tuple[int, str | None]], total: int, origin: str) ->
 
 
 def _write(folder: Path, index: JiebaIndex, meta: dict[str, object]) -> None:
-    """Write the index's files to a temporary folder, then rename it into place.
+    """Write the index's files to a temporary folder, then rename it into place (:func:`deckgen.folders.new_folder`)."""
+    from .folders import new_folder
 
-    A damaged index in the way is removed first; a process that loses the
-    race to another leaves the other's folder alone.
-    """
-    import shutil
-    import tempfile
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".jieba-", suffix=".tmp"))
-    try:
+    with new_folder(folder, _META) as temp:
         index.trie.save(str(temp / _WORDS))
         (temp / _COUNTS).write_bytes(index.counts.tobytes())
         (temp / _TAGS).write_bytes(index.tags.tobytes())
         (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        if folder.exists():  # damaged (a stale index has another name): set it aside
-            damaged = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".jieba-", suffix=".old"))
-            os.replace(folder, damaged / "index")
-            shutil.rmtree(damaged, ignore_errors=True)
-        try:
-            os.rename(temp, folder)
-        except OSError:
-            if not (folder / _META).is_file():
-                raise
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
 
 
 def _mapped(path: Path, code: Literal["I", "B"]) -> memoryview:

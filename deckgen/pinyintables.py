@@ -258,31 +258,17 @@ def _prefixes(phrases: dict[str, str]) -> set[str]:
 def _write(
     folder: Path, chars: dict[str, str], phrases: dict[str, str], convert: dict[str, Any], meta: dict[str, object]
 ) -> None:
-    """Write the tables to a temporary folder, then rename it into place (as the jieba index does)."""
-    import shutil
-    import tempfile
-
+    """Write the tables to a temporary folder, then rename it into place (:func:`deckgen.folders.new_folder`)."""
     import marisa_trie
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".pypinyin-", suffix=".tmp"))
-    try:
+    from .folders import new_folder
+
+    with new_folder(folder, _META) as temp:
         marisa_trie.BytesTrie((k, v.encode()) for k, v in chars.items()).save(str(temp / _CHARS))
         marisa_trie.BytesTrie((k, v.encode()) for k, v in phrases.items()).save(str(temp / _PHRASES))
         marisa_trie.Trie(_prefixes(phrases)).save(str(temp / _PREFIXES))
         (temp / _CONVERT).write_bytes(marshal.dumps(convert))
         (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        if folder.exists():  # damaged (stale tables have another name): set it aside
-            damaged = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".pypinyin-", suffix=".old"))
-            os.replace(folder, damaged / "tables")
-            shutil.rmtree(damaged, ignore_errors=True)
-        try:
-            os.rename(temp, folder)
-        except OSError:
-            if not (folder / _META).is_file():
-                raise
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
 
 
 def _open(folder: Path, fingerprint: dict[str, str]) -> PinyinTables | None:
