@@ -28,6 +28,7 @@ from .build import BuildOptions as Options
 from .errors import DeckgenError, OutputError
 from .notices import Notice
 from .read import Text
+from .readers import FORMATS as INPUT_FORMATS  # the conventions read (Options(input_format=…)); None: detected
 from .render import RenderedNote
 from .select import Filters
 
@@ -56,8 +57,6 @@ __all__ = [
 ]
 
 Format = Literal["apkg", "tsv", "json"]
-#: The conventions :mod:`deckgen.readers` reads (``Options(input_format=…)``); None detects each file's.
-INPUT_FORMATS: tuple[str, ...] = ("inline", "list", "cedict", "two-line", "subtitles", "glued", "epub")
 FORMATS: tuple[Format, ...] = ("apkg", "tsv", "json")
 
 

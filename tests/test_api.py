@@ -114,13 +114,6 @@ def test_import_deckgen_loads_no_pipeline_module() -> None:
     assert out.strip() == "['deckgen']"
 
 
-def test_input_formats_are_the_readers() -> None:
-    from deckgen import api
-    from deckgen.readers import FORMATS
-
-    assert api.INPUT_FORMATS == FORMATS
-
-
 def test_cli_uses_only_the_public_api() -> None:
     source = (Path(deckgen.__file__).parent / "cli.py").read_text(encoding="utf-8")
     imported = {line.split()[1] for line in source.splitlines() if line.strip().startswith("from .")}
