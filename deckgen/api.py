@@ -17,7 +17,8 @@ does by default.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -35,6 +36,7 @@ from .select import Filters
 if TYPE_CHECKING:  # pragma: no cover
     from .build import BuildResult
     from .known import KnownWords
+    from .library import Library
     from .librows import ArticleRow, WordRow
 
 __all__ = [
@@ -184,12 +186,11 @@ def write_deck(deck: Deck, output: str | os.PathLike[str] | None = None, fmt: Fo
     """
     from .output import write
 
-    if deck.result is None:
-        raise OutputError("this deck holds no build result to write")
+    result = _result(deck)
     fmt = format_of(output or "", fmt)
     if not deck.notes:
         return None
-    return write(deck.result, target_of(output, deck.name, fmt), deck.name, fmt)
+    return write(result, target_of(output, deck.name, fmt), deck.name, fmt)
 
 
 def write_deck_to(deck: Deck, stream: TextIO, fmt: Format) -> bool:
@@ -199,13 +200,12 @@ def write_deck_to(deck: Deck, stream: TextIO, fmt: Format) -> bool:
     """
     from .output import record, text_output
 
-    if deck.result is None:
-        raise OutputError("this deck holds no build result to write")
+    result = _result(deck)
     if not deck.notes:
         return False
-    stream.write(text_output(deck.result, format_of("", fmt)))
+    stream.write(text_output(result, format_of("", fmt)))
     stream.flush()
-    record(deck.result)
+    record(result)
     return True
 
 
@@ -215,11 +215,17 @@ def write_decks_per_source(
     """One file and one subdeck per source article (``--deck-per-source``), in *folder* (default ``output/``)."""
     from .output import write_per_source
 
-    if deck.result is None:
-        raise OutputError("this deck holds no build result to write")
+    result = _result(deck)
     if not deck.notes:
         return []
-    return write_per_source(deck.result, Path(folder or "output"), deck.name, format_of("", fmt))
+    return write_per_source(result, Path(folder or "output"), deck.name, format_of("", fmt))
+
+
+def _result(deck: Deck) -> BuildResult:
+    """The build behind *deck*, which writing needs (a Deck made by hand has none)."""
+    if deck.result is None:
+        raise OutputError("this deck holds no build result to write")
+    return deck.result
 
 
 def write_report(deck: Deck, path: str | os.PathLike[str], written: Path | None = None) -> Path:
@@ -261,21 +267,24 @@ def library_words(path: str | os.PathLike[str] | None = None) -> list[WordRow]:
 
     The library is opened read-only (it may sit in a read-only folder); none yet means no words.
     """
-    from .library import Library, default_path
-
-    library_path = Path(path) if path else default_path()
-    if not library_path.exists():
-        return []
-    with Library.open_read_only(library_path) as library:
-        return library.words()
+    with _listing(path) as library:
+        return library.words() if library else []
 
 
 def library_growth(path: str | os.PathLike[str] | None = None) -> list[ArticleRow]:
     """The word library's growth, article by article (read-only, as :func:`library_words`)."""
+    with _listing(path) as library:
+        return library.growth() if library else []
+
+
+@contextmanager
+def _listing(path: str | os.PathLike[str] | None) -> Iterator[Library | None]:
+    """The word library at *path* (default: the user's) opened read-only, or None when there is none yet."""
     from .library import Library, default_path
 
     library_path = Path(path) if path else default_path()
     if not library_path.exists():
-        return []
+        yield None
+        return
     with Library.open_read_only(library_path) as library:
-        return library.growth()
+        yield library
