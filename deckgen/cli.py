@@ -62,7 +62,6 @@ class Format(StrEnum):
 
 
 CARD_CHOICES = tuple(card.value for card in Card)
-FORMATS = tuple(fmt.value for fmt in Format)
 MAX_SHOWN_WARNINGS = 20
 PROGRESS_FROM = 4  # files; fewer than this show no progress bar
 
