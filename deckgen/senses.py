@@ -184,6 +184,9 @@ def _choose_traditional(word: str, rows: list[Row], traditional: str) -> list[Ro
     if target not in forms and word in forms:
         target = word  # an article in traditional characters
     chosen = [row for row in rows if row.traditional == target]
+    if chosen and all(_minor(row) for row in chosen) and not all(_minor(row) for row in rows):
+        # The form in context is only a variant (背着 揹: "variant of 背 bēi"): the main entry teaches more.
+        return [row for row in rows if not _minor(row)]
     return chosen or rows
 
 

@@ -65,22 +65,30 @@ def default_readings(text: str) -> list[str]:
 
 
 def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
-    """pypinyin's reading, with CC-CEDICT's neutral tones where only those differ.
+    """pypinyin's reading, with CC-CEDICT's neutral tones (and erhua r) where only those differ.
 
     >>> _neutral_as_in_cedict('朋友', ['péng', 'yǒu']), _neutral_as_in_cedict('东西', ['dōng', 'xī'])
     (['péng', 'you'], ['dōng', 'xī'])
+    >>> _neutral_as_in_cedict('点儿', ['diǎn', 'ér']), _neutral_as_in_cedict('女儿', ['nǚ', 'ér'])
+    (['diǎn', 'r'], ['nǚ', 'ér'])
     """
     candidates = []
     for row in rows(word):
         theirs = [s.lower() for s in _row_syllables(row)]
         if theirs == syllables:
             return syllables  # pypinyin's reading is a dictionary reading as it stands
-        if len(theirs) == len(syllables) and all(
-            t == s or (tone_of(t) == 5 and strip_tones(t) == strip_tones(s))
-            for t, s in zip(theirs, syllables, strict=True)
+        if len(theirs) == len(syllables) == len(word) and all(
+            t == s
+            or (tone_of(t) == 5 and strip_tones(t) == strip_tones(s))
+            or (t == "r" and s in ("ér", "er"))
+            or (char in "一不" and strip_tones(t) == strip_tones(s))  # pypinyin's phrases may carry the sandhi
+            for char, t, s in zip(word, theirs, syllables, strict=True)
         ):
             candidates.append(theirs)
     return candidates[0] if candidates else syllables
+
+
+_CALENDAR = re.compile(r"^(?:[一二三四五六七八九十]+月|星期.|礼拜.|周[一二三四五六日])$")
 
 
 def _proper(word: str, syllables: list[str]) -> bool:
@@ -88,9 +96,11 @@ def _proper(word: str, syllables: list[str]) -> bool:
 
     >>> _proper('北京', ['běi', 'jīng']), _proper('长城', ['cháng', 'chéng']), _proper('朋友', ['péng', 'you'])
     (True, True, False)
+    >>> _proper('一月', ['yī', 'yuè']), _proper('星期一', ['xīng', 'qī', 'yī'])
+    (False, False)
     """
-    if len(word) < 2:
-        return False
+    if len(word) < 2 or _CALENDAR.match(word):
+        return False  # CC-CEDICT capitalises months and weekdays (Yi1 yue4); pinyin orthography does not
     return _proper_reading(word, tuple(s.lower() for s in syllables))
 
 
@@ -233,9 +243,29 @@ def _word_reading(word: str, verb: bool) -> tuple[str, ...]:
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
 
 
+# Polyphones whose reading as a verb is not their first one, for the V一V pattern (数一数 shǔ yi shǔ).
+_VERB_READING = {"数": "shǔ", "量": "liáng", "称": "chēng", "扇": "shān", "转": "zhuàn", "调": "tiáo", "背": "bèi"}
+
+
 def _sandhi(chars: list[str], syllables: list[str | None]) -> None:
-    """一 and 不 as they are said, in place: 不要 búyào, 一口 yìkǒu, 一个 yígè; never in numbers (第一, 十一, 一月)."""
+    """一 and 不 as they are said, in place: 不要 búyào, 一口 yìkǒu, 一个 yígè; never in numbers (第一, 十一, 一月).
+
+    In a verb said twice around 一 (看一看, 数一数) the 一 is neutral and both verbs read alike: kàn yi kàn.
+    """
     for i, (char, syllable) in enumerate(zip(chars, syllables, strict=True)):
+        if (
+            char == "一"
+            and 0 < i < len(chars) - 1
+            and chars[i - 1] == chars[i + 1]
+            and is_hanzi(chars[i - 1])
+            and chars[i - 1] not in _NUMERALS
+            and (i < 2 or chars[i - 2] != "一")  # 一天一天 is yì tiān yì tiān
+            and syllables[i - 1] is not None
+        ):
+            verb = _VERB_READING.get(chars[i - 1], syllables[i - 1])
+            syllables[i - 1] = syllables[i + 1] = verb
+            syllables[i] = "yi"
+            continue
         if char == "一" and (
             (i + 1 < len(chars) and (chars[i + 1] in _NUMERALS or chars[i + 1] == "月"))
             or (i and chars[i - 1] in _NUMERALS)

@@ -431,3 +431,14 @@ def test_traditional_form_from_the_sentence_chooses_the_sense() -> None:
     assert by_reading["gān"].traditional == "乾" and by_reading["gān"].meaning.startswith("dry")
     assert by_reading["gàn"].traditional == "幹" and "to do" in by_reading["gàn"].meaning
     assert by_reading["hòu"].traditional == "後" and by_reading["hòu"].meaning.startswith("back")
+
+
+def test_a_variant_form_in_context_does_not_hide_the_main_entry() -> None:
+    """背着 converts to 揹著, whose only CC-CEDICT sense is "variant of 背 bēi": the card teaches 背's senses."""
+    from deckgen.enrich import enrich, group
+    from deckgen.mine import mine_lines
+
+    mined = mine_lines([(1, "他背(bēi)着书包走进了教室。")], "t.txt")
+    (entry,) = [enrich(e) for e in group(mined.occurrences)]
+    assert entry.meaning.startswith("to be burdened; to carry on the back")
+    assert entry.traditional == "背"

@@ -36,6 +36,12 @@ RULES = [
     ("长 long before a measure", "这条河长五百米。", "zhè tiáo hé cháng wǔbǎimǐ."),
     ("长 grows before a complement", "他长高了。", "tā zhǎng gāo le."),
     ("长 grows before an aspect particle", "他长了一岁。", "tā zhǎng le yísuì."),
+    ("erhua 儿 joins its syllable", "今天上课差点儿迟到。", "jīntiān shàngkè chàdiǎnr chídào."),
+    ("erhua after 一 sandhi", "他有一点儿累。", "tā yǒu yìdiǎnr lèi."),
+    ("儿 of a word keeps ér", "她女儿很可爱。", "tā nǚ'ér hěn kě'ài."),
+    ("V一V: neutral yi, the verb twice", "你看一看这本书。", "nǐ kànyikàn zhè běnshū."),
+    ("V一V takes the verb reading of a polyphone", "请你数一数椅子。", "qǐng nǐ shǔyishǔ yǐzi."),
+    ("一X一X is not V一V", "他一天一天长大了。", "tā yìtiān yìtiān zhǎngdà le."),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
