@@ -22,7 +22,7 @@ from .conftest import anki_collection, import_apkg
 
 TEXTS = Path(__file__).parent / "teacher"
 GOLDEN = Path(__file__).parent / "golden" / "teacher_notes.json"
-NAMES = ("polyphones.txt", "festival.txt", "exam.txt")
+NAMES = ("polyphones.txt", "festival.txt", "exam.txt", "everyday.txt")
 
 
 def _plain(html: str) -> str:
