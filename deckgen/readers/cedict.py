@@ -15,17 +15,18 @@ from ..notices import Notice
 from ..parse import ParsedLine
 from ..pinyin import parse_reading
 from ..read import SourceLine
-from .lists import Row, row_line
+from .common import Known
+from .lists import row_line
 
 NAME = "cedict"
 _SPACES = re.compile(r"\s+")
 
 
-def parse_entry(text: str) -> Row | None:
+def parse_entry(text: str) -> Known | None:
     """The entry of one CC-CEDICT line, or None if it is not one.
 
     >>> parse_entry('應該 应该 [ying1 gai1] /should be/ought to/')
-    Row(word='应该', syllables=('yīng', 'gāi'), traditional='應該', gloss='should be; ought to')
+    Known(base='应该', syllables=('yīng', 'gāi'), gloss='should be; ought to', traditional='應該', raw='')
     >>> parse_entry('女兒 女儿 [nu:3 er2] /daughter/').syllables
     ('nǚ', 'ér')
     """
@@ -38,7 +39,7 @@ def parse_entry(text: str) -> Row | None:
     if reading is None or len(reading.syllables) != len(entry.simplified):
         return None
     traditional = entry.traditional if entry.traditional != entry.simplified else ""
-    return Row(entry.simplified, reading.syllables, traditional, "; ".join(entry.senses))
+    return Known(entry.simplified, reading.syllables, "; ".join(entry.senses), traditional)
 
 
 def read(lines: Iterable[SourceLine], path: str) -> Iterator[ParsedLine]:

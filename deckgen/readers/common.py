@@ -42,14 +42,14 @@ class Known:
 
 
 @dataclass(frozen=True)
-class Text:
+class Plain:
     """Text to parse for inline annotations; ``gloss`` goes to an annotation ending it."""
 
     text: str
     gloss: str = ""
 
 
-Piece = Known | Text
+Piece = Known | Plain
 
 
 def known_annotation(piece: Known, start: int) -> Annotation | None:
@@ -81,12 +81,12 @@ def compose(pieces: Iterable[Piece], line: int, path: str, listed: bool = False)
 
     A known word whose syllables do not fit is kept as text and reported.
 
-    >>> parsed = compose([Text('我爱'), Known('数据', ('shù', 'jù')), Text('和代码(dàimǎ)。')], 1, 'x')
+    >>> parsed = compose([Plain('我爱'), Known('数据', ('shù', 'jù')), Plain('和代码(dàimǎ)。')], 1, 'x')
     >>> parsed.text, [(parsed.text[a.start:a.end], a.syllables) for a in parsed.annotations]
     ('我爱数据和代码。', [('数据', ('shù', 'jù')), ('代码', ('dài', 'mǎ'))])
     """
     pieces = list(pieces)
-    if len(pieces) == 1 and isinstance(pieces[0], Text) and not pieces[0].gloss and not listed:
+    if len(pieces) == 1 and isinstance(pieces[0], Plain) and not pieces[0].gloss and not listed:
         return parse_line(pieces[0].text, line, path)  # plain inline text: the parser's line as it is
     text = ""
     annotations: list[Annotation] = []
@@ -179,7 +179,7 @@ def annotate_run(text: str, syllables: Sequence[str], groups: Sequence[int] | No
             j = i
             while j < len(text) and not is_hanzi(text[j]):
                 j += 1
-            pieces.append(Text(text[i:j]))
+            pieces.append(Plain(text[i:j]))
             i = j
             continue
         j = i

@@ -18,7 +18,7 @@ from ..align import HANZI
 from ..parse import ParsedLine
 from ..pinyin import parse_reading
 from ..read import SourceLine
-from .common import Piece, Text, annotate_run, compose
+from .common import Piece, Plain, annotate_run, compose
 
 NAME = "glued"
 # Hanzi, then pinyin letters (tone marks, look-alike ɡ ɑ, tone numbers) with no space between.  The run is
@@ -79,15 +79,15 @@ def parse_glued(text: str, line: int = 1, path: str = "<text>") -> ParsedLine:
             pieces.extend(_run_pieces(run))
             run = []
         if start != last:
-            pieces.append(Text(text[last:start]))
+            pieces.append(Plain(text[last:start]))
         run.append((hanzi, syllables))
         last = end
     if run:
         pieces.extend(_run_pieces(run))
-    pieces.append(Text(text[last:]))
+    pieces.append(Plain(text[last:]))
     # A chart: words apart from each other, only spaces between, no sentence punctuation.
     apart = all(end < start for (_, end, _, _), (start, _, _, _) in pairwise(found))
-    between = [p.text for p in pieces if isinstance(p, Text)]
+    between = [p.text for p in pieces if isinstance(p, Plain)]
     chart = bool(found) and apart and all(not part.strip() for part in between) and not _SENTENCE_MARK.search(text)
     return compose(pieces, line, path, listed=chart)
 

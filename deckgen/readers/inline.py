@@ -28,7 +28,7 @@ from ..align import HANZI, is_hanzi
 from ..parse import ParsedLine, parse_line
 from ..pinyin import parse_reading
 from ..read import SourceLine
-from .common import ZHUYIN, Known, Piece, Text, compose, zhuyin_to_pinyin
+from .common import ZHUYIN, Known, Piece, Plain, compose, zhuyin_to_pinyin
 
 NAME = "inline"
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
@@ -144,7 +144,7 @@ def ruby_pieces(markup: str) -> list[Piece]:
 
     ruby = BeautifulSoup(markup, "html.parser").find("ruby")
     if not isinstance(ruby, Tag):
-        return [Text(_TAG.sub("", markup))]
+        return [Plain(_TAG.sub("", markup))]
     bases: list[str] = []
     readings: list[str] = []
     secondary: list[str] = []
@@ -176,7 +176,7 @@ def ruby_pieces(markup: str) -> list[Piece]:
     # Without <rb>: base text, then its reading, repeated; all of it one word.
     base_text = "".join(base for base, _ in pairs if base)
     if not readings:
-        return [Text(base_text)]
+        return [Plain(base_text)]
     return [_known(base_text, " ".join(readings))]
 
 
@@ -186,7 +186,7 @@ def _known(base: str, reading: str) -> Piece:
     pinyin = zhuyin_to_pinyin(reading) or reading
     parsed = parse_reading(pinyin) if pinyin else None
     if parsed is None:
-        return Text(base)
+        return Plain(base)
     return Known(base, parsed.syllables, raw=f"<rt>{reading}</rt>")
 
 
@@ -197,7 +197,7 @@ def _text_pieces(text: str, has_markup: bool, markdown: bool) -> list[Piece]:
     if has_markup:
         text = html.unescape(_TAG.sub("", text))
     if not _TRIGGER.search(text):
-        return [Text(text)]  # the parser's own styles only: most lines of most articles
+        return [Plain(text)]  # the parser's own styles only: most lines of most articles
     pieces: list[Piece] = []
     out = ""
     last = 0
@@ -216,18 +216,18 @@ def _text_pieces(text: str, has_markup: bool, markdown: bool) -> list[Piece]:
                 out += before[: quoted.start(2)] + f"({reading})" + quoted.group(2)
                 last = m.end()
                 if gloss:
-                    pieces.append(Text(out, gloss))
+                    pieces.append(Plain(out, gloss))
                     out = ""
                 continue
         out += before
         out += f"({reading})" if rewrite else m.group()
         last = m.end()
         if gloss and rewrite:
-            pieces.append(Text(out, gloss))
+            pieces.append(Plain(out, gloss))
             out = ""
     out += text[last:]
     if out:
-        pieces.append(Text(out))
+        pieces.append(Plain(out))
     return pieces
 
 

@@ -20,7 +20,6 @@ import csv
 import html
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..align import HANZI, is_hanzi
@@ -44,16 +43,6 @@ _PINYIN_HEADERS = frozenset({"pinyin", "拼音", "reading", "pronunciation", "�
 _TRADITIONAL_HEADERS = frozenset({"traditional", "繁体", "繁體", "trad"})
 
 
-@dataclass(frozen=True)
-class Row:
-    """One entry of a list: the word (simplified when known), its syllables, traditional form, gloss."""
-
-    word: str
-    syllables: tuple[str, ...]
-    traditional: str = ""
-    gloss: str = ""
-
-
 def read(lines: Iterable[SourceLine], path: str) -> Iterator[ParsedLine]:
     """One listed line per entry; lines that are not entries are skipped (headers, categories) or reported."""
     header: list[str] | None = None
@@ -74,9 +63,9 @@ def read(lines: Iterable[SourceLine], path: str) -> Iterator[ParsedLine]:
         yield row_line(row, source.line, path)
 
 
-def row_line(row: Row, line: int, path: str) -> ParsedLine:
+def row_line(row: Known, line: int, path: str) -> ParsedLine:
     """The listed line of one entry: the word alone, annotated, with its gloss."""
-    return compose([Known(row.word, row.syllables, row.gloss, row.traditional)], line, path, listed=True)
+    return compose([row], line, path, listed=True)
 
 
 def share(texts: Sequence[str]) -> float:
@@ -99,13 +88,13 @@ def split_cells(text: str) -> list[str] | None:
     return None
 
 
-def parse_row(text: str, header: Sequence[str] | None = None) -> Row | None:
+def parse_row(text: str, header: Sequence[str] | None = None) -> Known | None:
     """The entry a list line holds, or None.
 
     >>> parse_row('再见 zài jiàn - goodbye')
-    Row(word='再见', syllables=('zài', 'jiàn'), traditional='', gloss='goodbye')
+    Known(base='再见', syllables=('zài', 'jiàn'), gloss='goodbye', traditional='', raw='')
     >>> parse_row('好 - hǎo - good'), parse_row('要 yào mod. to want to').gloss
-    (Row(word='好', syllables=('hǎo',), traditional='', gloss='good'), 'mod. to want to')
+    (Known(base='好', syllables=('hǎo',), gloss='good', traditional='', raw=''), 'mod. to want to')
     >>> parse_row('再見[再见]\\tzai4jian4\\tgoodbye').traditional, parse_row('他是关键(guānjiàn)。')
     ('再見', None)
     """
@@ -136,11 +125,11 @@ def parse_row(text: str, header: Sequence[str] | None = None) -> Row | None:
             syllables = _reading_of(rest[reading_at], len(word))  # type: ignore[assignment]
             rest = rest[:reading_at] + rest[reading_at + 1 :]
         gloss_parts = [" ".join(tokens), *cells[:index], *rest]
-        return Row(word, syllables, traditional, _gloss(gloss_parts))
+        return Known(word, syllables, _gloss(gloss_parts), traditional)
     return None
 
 
-def _row_by_header(cells: Sequence[str], header: Sequence[str]) -> Row | None:
+def _row_by_header(cells: Sequence[str], header: Sequence[str]) -> Known | None:
     """A table row read by its column names."""
     pinyin_at = _pinyin_column(header)
     names = [name.strip().lower() for name in header]
@@ -158,7 +147,7 @@ def _row_by_header(cells: Sequence[str], header: Sequence[str]) -> Row | None:
     if syllables is None:
         return None
     used = {pinyin_at, word_at, trad_at}
-    return Row(word, syllables, traditional, _gloss([c for i, c in enumerate(cells) if i not in used]))
+    return Known(word, syllables, _gloss([c for i, c in enumerate(cells) if i not in used]), traditional)
 
 
 def _pinyin_column(cells: Sequence[str]) -> int | None:
