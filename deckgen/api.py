@@ -149,7 +149,7 @@ def mine_files(
     """
     from .build import build
 
-    options = options or BuildOptions(library=None)
+    options = options or BuildOptions()  # stateless: no word library unless options name one
     items = [item if isinstance(item, Text) else Path(item) for item in inputs]
     deck = Deck.of(build(items, options, progress), options.deck)
     if strict and deck.notices:

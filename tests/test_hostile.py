@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,26 @@ def test_output_takes_the_umask_mode(tmp_path: Path) -> None:
         os.umask(old)
 
 
+def _terminated_inside(
+    monkeypatch: pytest.MonkeyPatch, module: object, name: str, check: Callable[[], None], args: list[str]
+) -> int:
+    """Run ``deckgen ARGS`` with *module.name* replaced by: *check*, then SIGTERM to this process; the exit code.
+
+    A failing *check* raises inside the build, which then exits 1, not 128 + SIGTERM.
+    """
+
+    def killed(*_: object) -> None:
+        check()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(module, name, killed)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        return runner.invoke(app, args).exit_code
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def test_sigterm_leaves_no_temporary_file_and_stale_ones_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "d.apkg"
     target.write_bytes(b"the previous deck")
@@ -250,17 +271,11 @@ def test_sigterm_leaves_no_temporary_file_and_stale_ones_go(tmp_path: Path, monk
     stale.write_bytes(b"half")
     (tmp_path / ".d.apkg.999999999.x1y2.part.anki2").write_bytes(b"half")
 
-    def killed(*args: object) -> None:
+    def check() -> None:
         assert not stale.exists()  # cleaned before this run writes
-        os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(package, "_write_collection", killed)
-    previous = signal.getsignal(signal.SIGTERM)
-    try:
-        result = runner.invoke(app, ["build", str(EXAMPLE), "--no-library", "-o", str(target)])
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert result.exit_code == 128 + signal.SIGTERM
+    args = ["build", str(EXAMPLE), "--no-library", "-o", str(target)]
+    assert _terminated_inside(monkeypatch, package, "_write_collection", check, args) == 128 + signal.SIGTERM
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert target.read_bytes() == b"the previous deck"
 
@@ -387,17 +402,11 @@ def test_sigterm_removes_the_known_temporary_folder(
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
 
-    def killed(*args: object) -> None:
+    def check() -> None:
         assert [p.name for p in temporary.iterdir()] != []  # the unpacked collection is there
-        os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(ankifile, "read_database", killed)
-    previous = signal.getsignal(signal.SIGTERM)
-    try:
-        result = runner.invoke(app, ["build", str(EXAMPLE), "--no-library", "--known", str(deck)])
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert result.exit_code == 128 + signal.SIGTERM
+    args = ["build", str(EXAMPLE), "--no-library", "--known", str(deck)]
+    assert _terminated_inside(monkeypatch, ankifile, "read_database", check, args) == 128 + signal.SIGTERM
     assert list(temporary.iterdir()) == []
 
 
