@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Executor
 
     from .librows import Sighting
+    from .spoken import Annotated
 
 DEFAULT_DECK = "Chinese reading"
 SUPPORTED_STYLES = (
@@ -212,9 +213,7 @@ def _pool(jobs: int):  # type: ignore[no-untyped-def]
 _Rendered = tuple[RenderedNote, "Exported"]
 
 
-def _render_chunk(
-    entries: list[Entry], annotated: dict[str, tuple[str, ...]], options: RenderOptions
-) -> list[_Rendered]:
+def _render_chunk(entries: list[Entry], annotated: Annotated, options: RenderOptions) -> list[_Rendered]:
     """Enrich and render *entries* (in a worker): the notes, and what the library needs of each entry."""
     return [_render_one(enrich(entry, annotated), options) for entry in entries]
 
@@ -226,7 +225,7 @@ def _render_one(entry: Entry, options: RenderOptions) -> _Rendered:
 def _rendered(
     entries: list[Entry],
     jobs: int,
-    annotated: dict[str, tuple[str, ...]],
+    annotated: Annotated,
     options: RenderOptions,
     pool: Callable[[], Executor],
 ) -> Iterator[_Rendered]:
@@ -315,8 +314,10 @@ def _build(
                 articles.setdefault(source, []).extend(sightings)
         if len(failed) == len(files):
             raise first_error or InputError("no input files")
+        from .spoken import Annotated
+
         entries = grouper.entries()
-        annotated = grouper.annotated
+        annotated = Annotated(grouper.annotated)  # indexed once for every sentence's pinyin
         del grouper  # its per-word sentence sets are not needed any more
         left_out = [] if options.keep_unsure else [e.hanzi for e in entries if "unsure" in e.flags]
         if left_out:

@@ -19,11 +19,11 @@ per-word tables cannot know, because they depend on the neighbours:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from . import segment
-from .align import is_hanzi
+from .align import HANZI, is_hanzi
 from .dictionary import rows
 from .pinyin import join_syllables, strip_tones, tone_of
 from .pinyintables import tables
@@ -91,7 +91,7 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
 _CALENDAR = re.compile(r"^(?:[一二三四五六七八九十]+月|星期.|礼拜.|周[一二三四五六日])$")
 
 
-def _proper(word: str, syllables: list[str]) -> bool:
+def _proper(word: str, syllables: Sequence[str]) -> bool:
     """Whether CC-CEDICT writes this reading of *word* only as a proper noun (北京 Běijīng, 中国 Zhōngguó).
 
     >>> _proper('北京', ['běi', 'jīng']), _proper('长城', ['cháng', 'chéng']), _proper('朋友', ['péng', 'you'])
@@ -111,15 +111,45 @@ def _proper_reading(word: str, wanted: tuple[str, ...]) -> bool:
     return bool(matching) and all(row.proper for row in matching)
 
 
-def _split_annotated(run: str, annotated: Mapping[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...] | None]]:
+class Annotated(Mapping[str, tuple[str, ...]]):
+    """The words an article annotated, with their readings, indexed for the sentence scan.
+
+    A sentence's run of hanzi is cut at these words, longest first.  Indexing
+    their lengths by their first two characters lets the scan pass every
+    position no annotated word starts at with one dictionary lookup.
+    """
+
+    __slots__ = ("readings", "sizes")
+
+    def __init__(self, readings: Mapping[str, tuple[str, ...]]) -> None:
+        self.readings = dict(readings)
+        sizes: dict[str, set[int]] = {}
+        for word in self.readings:
+            if 2 <= len(word) <= _LONGEST_ANNOTATED:
+                sizes.setdefault(word[:2], set()).add(len(word))
+        self.sizes = {start: tuple(sorted(found, reverse=True)) for start, found in sizes.items()}
+
+    def __getitem__(self, word: str) -> tuple[str, ...]:
+        return self.readings[word]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.readings)
+
+    def __len__(self) -> int:
+        return len(self.readings)
+
+
+def _split_annotated(run: str, annotated: Annotated) -> list[tuple[str, tuple[str, ...] | None]]:
     """Cut *run* at the article's annotated words (longest first), the rest left for jieba."""
-    if not annotated:
+    if not annotated.sizes:
         return [(run, None)]
     pieces: list[tuple[str, tuple[str, ...] | None]] = []
+    sizes_at, get = annotated.sizes.get, annotated.readings.get
     free_from = i = 0
-    while i < len(run):
-        for size in range(min(_LONGEST_ANNOTATED, len(run) - i), 1, -1):
-            reading = annotated.get(run[i : i + size])
+    length = len(run)
+    while i < length - 1:
+        for size in sizes_at(run[i : i + 2], ()):
+            reading = get(run[i : i + size]) if i + size <= length else None
             if reading is not None and len(reading) == size:
                 if free_from < i:
                     pieces.append((run[free_from:i], None))
@@ -129,51 +159,45 @@ def _split_annotated(run: str, annotated: Mapping[str, tuple[str, ...]]) -> list
                 break
         else:
             i += 1
-    if free_from < len(run):
+    if free_from < length:
         pieces.append((run[free_from:], None))
     return pieces
 
 
-def _tokens(example: Example, annotated: Mapping[str, tuple[str, ...]]) -> list[_Token]:
+# A sentence between the annotator's spans: runs of hanzi, single punctuation marks, and runs of anything else.
+_PIECES = re.compile(f"([{HANZI}]+)|([{re.escape(''.join(_PUNCT))}])|[^{HANZI}{re.escape(''.join(_PUNCT))}]+")
+
+
+def _tokens(example: Example, annotated: Annotated) -> list[_Token]:
     """The sentence as tokens: annotated words with their readings, jieba words with their tags, other text."""
-
     text = example.text
-    known = dict(example.readings)
     out: list[_Token] = []
-    i = 0
-    while i < len(text):
-        if i in known:
-            size = len(known[i])
-            out.append((text[i : i + size], "", known[i]))
-            i += size
-        elif is_hanzi(text[i]):
-            j = i
-            while j < len(text) and j not in known and is_hanzi(text[j]):
-                j += 1
-            for piece, reading in _split_annotated(text[i:j], annotated):
-                if reading is not None:
-                    out.append((piece, "", reading))
+    at = 0
+    for start, reading in [*sorted(dict(example.readings).items()), (len(text), None)]:
+        if start < at:
+            continue  # inside the span before it
+        for match in _PIECES.finditer(text, at, start):
+            if match.group(1) is None:
+                out.append((match.group(0), "x", None))  # punctuation, or a run of Latin letters, digits or signs
+                continue
+            for piece, known in _split_annotated(match.group(1), annotated):
+                if known is not None:
+                    out.append((piece, "", known))
                 else:
-                    out.extend(_tagged(piece))
-            i = j
-        else:
-            j = i + 1
-            if text[i] not in _PUNCT:
-                while j < len(text) and j not in known and not is_hanzi(text[j]) and text[j] not in _PUNCT:
-                    j += 1  # a run of Latin letters, digits or other signs stays one token
-            out.append((text[i:j], "x", None))
-            i = j
+                    out.extend(_tagged_piece(piece))
+        if reading is None:
+            break
+        out.append((text[start : start + len(reading)], "", reading))
+        at = start + len(reading)
     return out
-
-
-def _tagged(piece: str) -> list[_Token]:
-    """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form."""
-    return list(_tagged_piece(piece))
 
 
 @lru_cache(maxsize=1 << 14)
 def _tagged_piece(piece: str) -> tuple[_Token, ...]:
-    """Memoised: a sentence that is the example of several words is read once for each of them."""
+    """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form.
+
+    Memoised: a sentence that is the example of several words is read once for each of them.
+    """
     simple = simplified_of(piece)
     if len(simple) != len(piece):
         simple = piece
@@ -245,11 +269,6 @@ def _single(word: str, before: _Token | None, after: _Token | None, yi_open: boo
 _GROWS = frozenset("得着高大出成胖满")
 
 
-def _word_syllables(word: str, flag: str) -> list[str]:
-    """The reading of a word out of context (its flag says whether it is a verb), a fresh list."""
-    return list(_word_reading(word, _is(flag, "v")))
-
-
 @lru_cache(maxsize=1 << 16)
 def _word_reading(word: str, verb: bool) -> tuple[str, ...]:
     """Memoised: a sentence's words repeat across a book, and each costs dictionary lookups."""
@@ -315,20 +334,24 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
     >>> sentence_pinyin(Example('', '她', '说：“不要一口吃完。”'))
     'tā shuō: “búyào yìkǒu chī wán.”'
     """
-    tokens = _tokens(example, annotated or {})
+    index = annotated if isinstance(annotated, Annotated) else Annotated(annotated or {})
+    tokens = _tokens(example, index)
     # One entry per token: its syllables (None for punctuation and other text) and whether the annotator gave them.
-    readings: list[tuple[list[str] | None, bool]] = []
+    readings: list[tuple[tuple[str, ...] | None, bool]] = []
     yi_open = False
-    for index, (word, flag, reading) in enumerate(tokens):
-        before = tokens[index - 1] if index else None
-        after = tokens[index + 1] if index + 1 < len(tokens) else None
+    last = len(tokens) - 1
+    for at, (word, flag, reading) in enumerate(tokens):
         if reading is not None:
-            readings.append((list(reading), True))
+            readings.append((reading, True))
         elif flag == "x" and not is_hanzi(word[:1]):
             readings.append((None, False))
         else:
-            single = _single(word, before, after, yi_open) if len(word) == 1 else None
-            readings.append(([single] if single else _word_syllables(word, flag), False))
+            single = None
+            if len(word) == 1:
+                before = tokens[at - 1] if at else None
+                after = tokens[at + 1] if at < last else None
+                single = _single(word, before, after, yi_open)
+            readings.append(((single,) if single else _word_reading(word, _is(flag, "v")), False))
         if word == "以":
             yi_open = True
         elif word == "为" or word in _CLAUSE_END:
@@ -351,12 +374,28 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
             words.append(_PUNCT.get(word, word) if syllables is None else join_syllables(syllables))
             at += 1
             continue
-        said = syllables if given else [s or "" for s in spoken[at : at + len(word)]]
-        if _proper(word, syllables):
-            said = [said[0][:1].upper() + said[0][1:], *said[1:]]
-        words.append(join_syllables(said))
-        at += len(word)
-    spaced = " ".join(words)
-    spaced = re.sub(r"\s+([,.!?;:)\]”’])", r"\1", spaced)
-    spaced = re.sub(r"([(\[“‘])\s+", r"\1", spaced)
-    return re.sub(r"\s+", " ", spaced).strip()
+        end = at + len(word)
+        if given or tuple(spoken[at:end]) == syllables:
+            words.append(_written(word, syllables))  # as the word reads alone: the common case, memoised
+        else:
+            said = [s or "" for s in spoken[at:end]]  # 一 and 不 changed by their neighbours
+            if _proper(word, syllables):
+                said = [said[0][:1].upper() + said[0][1:], *said[1:]]
+            words.append(join_syllables(said))
+        at = end
+    spaced = _SPACE_BEFORE.sub(r"\1", " ".join(words))
+    spaced = _SPACE_AFTER.sub(r"\1", spaced)
+    return _SPACES.sub(" ", spaced).strip()
+
+
+_SPACE_BEFORE = re.compile(r"\s+([,.!?;:)\]”’])")
+_SPACE_AFTER = re.compile(r"([(\[“‘])\s+")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _written(word: str, syllables: tuple[str, ...]) -> str:
+    """*word* read as *syllables*, joined and capitalised as a proper noun where it is one (Běijīng)."""
+    if _proper(word, syllables):
+        return join_syllables([syllables[0][:1].upper() + syllables[0][1:], *syllables[1:]])
+    return join_syllables(syllables)
