@@ -8,11 +8,12 @@ writes the notes; both return values and raise
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
-from itertools import repeat
+from dataclasses import dataclass, field, replace
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,7 @@ class BuildOptions:
     update_existing: bool = False
     filters: Filters = field(default_factory=Filters)
     examples: int = MAX_EXAMPLES
-    jobs: int = 1
+    jobs: int = 0  # processes; 0: one per CPU (up to four) for inputs of a megabyte or more, else one
     keep_unsure: bool = False  # export spans that are probably not words, tagged deckgen::check
     input_format: str | None = None  # a reader of deckgen.readers; None: detected per file
 
@@ -140,6 +141,18 @@ def mine_file(
     chapters are articles); a word list's entry, which has no sentence, is
     recorded with the word alone.
     """
+    return _checked(_mine_share(path, encoding, max_examples, with_sightings, input_format, None))
+
+
+def _mine_share(
+    path: Path | Text,
+    encoding: str | None,
+    max_examples: int,
+    with_sightings: bool,
+    input_format: str | None,
+    lines: range | None,
+) -> FileMined:
+    """:func:`mine_file` of the lines numbered in *lines* only (all of them: None), before the file-level checks."""
     from .librows import Sighting
     from .readers import read, read_text
 
@@ -149,33 +162,95 @@ def mine_file(
     stats = MineStats()
     reader = ""
     try:
-        opened = read_text(path, input_format) if isinstance(path, Text) else read(path, encoding, input_format)
+        opened = read_text(path, input_format) if isinstance(path, Text) else read(path, encoding, input_format, lines)
         reader = opened.reader
         for article in opened.articles:
-            sightings = articles.setdefault(article.source, [])
-            sentences: dict[tuple[str, str], set[str]] = {}  # per word: its distinct sentences kept so far
+            sightings = _Sightings(articles.setdefault(article.source, []), max_examples)
             for o in mine_parsed(article.lines, article.source, notices, stats):
                 grouper.add(o)
                 if with_sightings and "unsure" not in o.flags:
                     example = o.example or Example("", o.word, "")
-                    seen = sentences.setdefault((o.word, "".join(o.syllables)), set())
-                    if example.text in seen or len(seen) >= max_examples:
-                        continue  # the library keeps as many sentences per word and article as a note shows
-                    seen.add(example.text)
                     pinyin = join_syllables(o.syllables)
-                    sightings.append(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
-        if stats.annotations == 0:
-            raise NoAnnotationsError(
-                f"{_name(path)}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES}; read as {reader})"
-            )
+                    sightings.add(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
     except InputError as exc:
         return FileMined(_name(path), Grouper(max_examples), {}, [], error=exc, reader=reader)
     return FileMined(_name(path), grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
 
 
+class _Sightings:
+    """An article's sightings as they come, at most as many distinct sentences per word as a note shows.
+
+    The library keeps no more than that, and a book that repeats one word
+    200,000 times must not hold 200,000 sightings.  Filtering each share of a
+    file and then the shares put together keeps what one pass keeps.
+    """
+
+    def __init__(self, kept: list[Sighting], max_examples: int) -> None:
+        self.kept, self.max_examples = kept, max_examples
+        self.seen: dict[tuple[str, str], set[str]] = {}  # per word: its distinct sentences kept so far
+
+    def add(self, sighting: Sighting) -> None:
+        texts = self.seen.setdefault((sighting.hanzi, sighting.pinyin), set())
+        text = sighting.before + sighting.word + sighting.after
+        if text not in texts and len(texts) < self.max_examples:
+            texts.add(text)
+            self.kept.append(sighting)
+
+
+def _checked(mined: FileMined) -> FileMined:
+    """*mined*, or its failure when the whole file held no annotation."""
+    if mined.error is None and mined.annotations == 0:
+        error = NoAnnotationsError(
+            f"{mined.path}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES}; read as {mined.reader})"
+        )
+        return FileMined(mined.path, Grouper(mined.grouper.max_examples), {}, [], error=error, reader=mined.reader)
+    return mined
+
+
+def _joined(shares: list[FileMined]) -> FileMined:
+    """The shares of one file's lines, in order, as one :class:`FileMined`; the first failure fails the file."""
+    failed = next((share for share in shares if share.error is not None), None)
+    if failed is not None:
+        return failed
+    whole, *rest = shares
+    filters = {source: _Sightings([], whole.grouper.max_examples) for source in (a for s in shares for a in s.articles)}
+    for share in shares:
+        for source, sightings in share.articles.items():
+            for sighting in sightings:
+                filters[source].add(sighting)
+    for share in rest:
+        whole.grouper.merge(share.grouper)
+        whole.notices.extend(share.notices)
+        whole.annotations += share.annotations
+        whole.skipped += share.skipped
+    whole.articles = {source: kept.kept for source, kept in filters.items()}
+    return whole
+
+
 def _name(path: Path | Text) -> Path:
     """The path an input goes by: a file's own, an article's source name."""
     return Path(path.source) if isinstance(path, Text) else path
+
+
+# Files at least this large are mined in shares of their lines, one per process, when there are several.
+SHARE_BYTES = 256 * 1024
+
+
+def _shares(path: Path | Text, jobs: int) -> list[range | None]:
+    """How to cut *path* for *jobs* processes: ranges of line numbers of about equal size, or [None] (whole)."""
+    if jobs < 2 or isinstance(path, Text):
+        return [None]
+    try:
+        if path.stat().st_size < SHARE_BYTES:
+            return [None]
+        count = 1
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                count += block.count(b"\n")
+    except OSError:
+        return [None]  # reading it whole reports the error
+    cuts = [1 + count * share // jobs for share in range(jobs)] + [sys.maxsize]
+    return [range(start, stop) for start, stop in pairwise(cuts) if start < stop]
 
 
 def _mine_all(
@@ -184,22 +259,24 @@ def _mine_all(
     progress: Callable[[Path, int, int], None] | None,
     pool: Callable[[], Executor],
 ) -> Iterator[FileMined]:
-    """Mine the files in order, in ``options.jobs`` processes (*pool*) when there are several files."""
+    """Mine the files in order, in ``options.jobs`` processes (*pool*), a large file in shares of its lines."""
     with_sightings = options.library is not None
-    if options.jobs > 1 and len(files) > 1:
+    args = (options.encoding, options.examples, with_sightings, options.input_format)
+    plans = [_shares(path, options.jobs) for path in files]
+    if options.jobs > 1 and sum(map(len, plans)) > 1:
         futures = [
-            pool().submit(mine_file, p, options.encoding, options.examples, with_sightings, options.input_format)
-            for p in files
+            [pool().submit(_mine_share, path, *args, share) for share in plan]
+            for path, plan in zip(files, plans, strict=True)
         ]
-        for index, (path, future) in enumerate(zip(files, futures, strict=True)):
+        for index, (path, shares) in enumerate(zip(files, futures, strict=True)):
             if progress:
                 progress(_name(path), index, len(files))
-            yield future.result()
+            yield _checked(_joined([future.result() for future in shares]))
         return
     for index, path in enumerate(files):
         if progress:
             progress(_name(path), index, len(files))
-        yield mine_file(path, options.encoding, options.examples, with_sightings, options.input_format)
+        yield mine_file(path, *args)
 
 
 def _pool(jobs: int):  # type: ignore[no-untyped-def]
@@ -273,7 +350,32 @@ def build(
         return made[0]
 
     with workers:
-        return _build(expand_inputs(list(inputs)), options, progress, pool, built_at)
+        files = expand_inputs(list(inputs))
+        if options.jobs < 1:
+            options = replace(options, jobs=auto_jobs(files))
+        return _build(files, options, progress, pool, built_at)
+
+
+# Inputs this large in all are built in several processes unless --jobs says otherwise: below it,
+# starting the workers (about 0.3 s of CPU each) costs more than they save.
+AUTO_JOBS_BYTES = 1 << 20
+MAX_AUTO_JOBS = 4
+
+
+def auto_jobs(inputs: Sequence[Path | Text]) -> int:
+    """How many processes a build of *inputs* uses by default: one per CPU (up to four) when they are large."""
+    import os
+
+    size = 0
+    for item in inputs:
+        try:
+            size += len(item.text) * 3 if isinstance(item, Text) else item.stat().st_size
+        except OSError:
+            continue  # reading it reports the error
+    if size < AUTO_JOBS_BYTES:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, MAX_AUTO_JOBS))
 
 
 def _build(

@@ -202,7 +202,12 @@ def build(
         float | None, typer.Option("--skip-common", help="Leave out words with a Zipf frequency ≥ Z (e.g. 6).")
     ] = None,
     per_source: Annotated[bool, typer.Option("--deck-per-source", help="One deck (subdeck) per article.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread many files over.")] = 1,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Processes to build in; 0: one per CPU (up to 4) for 1 MB of input or more."
+        ),
+    ] = 0,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on any warning.")] = False,
     keep_unsure: Annotated[
         bool,

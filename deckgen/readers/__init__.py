@@ -22,6 +22,7 @@ epub       e-books with ruby, one article per chapter
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -54,8 +55,20 @@ class Opened:
     articles: Iterator[Article]
 
 
-def read(path: Path, encoding: str | None = None, input_format: str | None = None) -> Opened:
+# Readers that parse each line alone, so a file in their convention can be mined in shares of its lines.
+LINE_BY_LINE = frozenset({"inline"})
+
+
+def read(
+    path: Path, encoding: str | None = None, input_format: str | None = None, lines: range | None = None
+) -> Opened:
     """Read *path* with the reader of its convention (detected, or *input_format*).
+
+    With *lines*, only the lines numbered in that range are parsed: one share
+    of a large file, for several processes (``--jobs``).  The convention is
+    still detected from the file's first lines.  A file whose reader needs
+    more than one line at a time is read whole by the share that starts at
+    line 1, and not at all by the others.
 
     Raises :class:`~deckgen.errors.InputError` for an unknown format and for
     files that cannot be read.
@@ -83,10 +96,24 @@ def read(path: Path, encoding: str | None = None, input_format: str | None = Non
             return Opened("list", iter([Article(source, table)]))
     from ..read import read_lines
 
-    lines = read_lines(path, encoding)
-    sample = list(islice(lines, SAMPLE_LINES))
+    found = read_lines(path, encoding)
+    sample = list(islice(found, SAMPLE_LINES))
     name = name or detect(sample)
-    return Opened(name, iter([Article(source, _line_reader(name)(chain(sample, lines), source))]))
+    every: Iterator[SourceLine] = chain(sample, found)
+    if lines is not None:
+        if name not in LINE_BY_LINE:
+            lines = range(1, sys.maxsize) if lines.start <= 1 else range(0)
+        every = _share(every, lines)
+    return Opened(name, iter([Article(source, _line_reader(name)(every, source))]))
+
+
+def _share(lines: Iterator[SourceLine], wanted: range) -> Iterator[SourceLine]:
+    """The lines numbered in *wanted*; the ones before are still read (a bad byte there fails every share)."""
+    for line in lines:
+        if line.line >= wanted.stop:
+            return
+        if line.line >= wanted.start:
+            yield line
 
 
 def read_text(text: Text, input_format: str | None = None) -> Opened:
