@@ -80,6 +80,9 @@ def read(
     require_regular(path)
     name = input_format or _detect_binary(path)
     source = str(path)
+    first_share = lines is None or lines.start <= 1
+    if name in ("epub", "subtitles") and not first_share:
+        return Opened(name, iter(()))
     if name == "epub":
         from . import epub
 
@@ -93,7 +96,7 @@ def read(
 
         table = lists.read_html(path, encoding)
         if table is not None:
-            return Opened("list", iter([Article(source, table)]))
+            return Opened("list", iter([Article(source, table)] if first_share else []))
     from ..read import read_lines
 
     found = read_lines(path, encoding)

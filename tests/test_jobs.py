@@ -1,0 +1,108 @@
+"""Several processes build what one process builds: a large file mined in shares of its lines, joined in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deckgen import build as pipeline
+from deckgen.build import BuildOptions, BuildResult, auto_jobs
+from deckgen.errors import InputError
+from deckgen.read import Text
+
+from .conftest import EXAMPLE
+from .test_readers import make_epub
+
+DATA = Path(__file__).parent / "data" / "readers"
+
+
+def _book(tmp_path: Path, lines: int = 60) -> Path:
+    """A long article of the example's lines, each numbered so every sentence is its own.
+
+    改造 recurs on every line: more sentences than a note keeps, spread over
+    every share.  A bad reading and a byline recur too, so each share has notices.
+    """
+    body = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if "(" in line]
+    out = []
+    for number in range(lines):
+        out.append(f"第{number + 1}段。{body[number % len(body)]}")
+        if number % 7 == 3:
+            out.append(f"他们第{number}次讨论(tǎolùn)改造(gǎizào)的问题(wèntí)。关键(guanjian)在这里(zhèlǐ)。")
+    path = tmp_path / "book.txt"
+    path.write_text("\n\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def _built(paths: list[Path], tmp_path: Path, jobs: int, encoding: str | None = None) -> BuildResult:
+    options = BuildOptions(jobs=jobs, library=tmp_path / f"library-{jobs}.sqlite3", encoding=encoding)
+    return pipeline.build(paths, options)
+
+
+def _same(one: BuildResult, many: BuildResult) -> None:
+    assert many.notes == one.notes
+    assert [n.fields for n in many.notes] == [n.fields for n in one.notes]
+    assert many.notices == one.notices
+    assert many.articles == one.articles
+    assert (many.annotations, many.skipped, many.readers) == (one.annotations, one.skipped, one.readers)
+    assert [e.key for e in many.exported] == [e.key for e in one.exported]
+
+
+def test_a_large_file_in_shares_builds_what_one_pass_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _book(tmp_path)
+    one = _built([book], tmp_path, 1)
+    monkeypatch.setattr(pipeline, "SHARE_BYTES", 1024)
+    assert len(pipeline._shares(book, 3)) == 3
+    many = _built([book, EXAMPLE], tmp_path, 3)
+    _same(_built([book, EXAMPLE], tmp_path, 1), many)
+    assert {n.kind for n in one.notices} >= {"toneless"}
+    # The library keeps 4 sentences of 改造 per article however the file was cut.
+    sightings = [s for s in one.articles[str(book)] if s.hanzi == "改造"]
+    assert len(sightings) == 4
+
+
+def test_a_reader_that_needs_several_lines_reads_the_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "SHARE_BYTES", 16)
+    book = make_epub(DATA / "book", tmp_path / "book.epub")
+    for path in [*(DATA / name for name in ("story.txt", "verse.txt", "words.txt", "film.srt", "vocab.html")), book]:
+        one = _built([path], tmp_path, 1)
+        _same(one, _built([path], tmp_path, 2))
+
+
+def test_a_bad_line_late_in_the_file_fails_it_as_one_pass_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _book(tmp_path)
+    book.write_bytes(book.read_bytes() + "最后(zuìhòu)一行".encode("gb18030") + b"\n")
+    with pytest.raises(InputError) as one:
+        _built([book], tmp_path, 1, "utf-8")
+    monkeypatch.setattr(pipeline, "SHARE_BYTES", 1024)
+    with pytest.raises(InputError) as many:
+        _built([book], tmp_path, 2, "utf-8")
+    assert str(many.value) == str(one.value)
+    assert "not valid utf-8" in str(one.value)
+
+
+def test_no_annotations_is_judged_on_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "SHARE_BYTES", 256)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("没有拼音的一行。\n" * 200, encoding="utf-8")
+    with pytest.raises(InputError, match="no pinyin annotations"):
+        _built([plain], tmp_path, 2)
+    # A share without annotations is no failure when another share has them.
+    late = tmp_path / "late.txt"
+    late.write_text("没有拼音的一行。\n" * 200 + "最后是关键(guānjiàn)。\n", encoding="utf-8")
+    assert [n.hanzi for n in _built([late], tmp_path, 2).notes] == ["关键"]
+
+
+def test_default_jobs_follow_the_size_of_the_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small = tmp_path / "small.txt"
+    small.write_text("关键(guānjiàn)\n", encoding="utf-8")
+    large = tmp_path / "large.txt"
+    large.write_bytes(b"x" * pipeline.AUTO_JOBS_BYTES)
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1, 2, 3, 4, 5, 6, 7})
+    assert auto_jobs([small, Text("关键(guānjiàn)")]) == 1
+    assert auto_jobs([large]) == pipeline.MAX_AUTO_JOBS
+    assert auto_jobs([small, tmp_path / "missing.txt"]) == 1
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0})
+    assert auto_jobs([large]) == 1
