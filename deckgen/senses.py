@@ -112,8 +112,14 @@ def tier(sense: str) -> int:
 
 def _row_syllables(row: Row) -> tuple[str, ...]:
     """*row*'s syllables in tone marks, capitalised where CC-CEDICT capitalises them."""
+    return _marked(row.syllables)
+
+
+@lru_cache(maxsize=1 << 16)
+def _marked(syllables: tuple[str, ...]) -> tuple[str, ...]:
+    """Memoised: every sentence asks for the readings of the rows of each of its words."""
     out = []
-    for numbered in row.syllables:
+    for numbered in syllables:
         if any(c.isalpha() for c in numbered):
             marked = marked_pinyin(numbered)
             out.append(marked[:1].upper() + marked[1:] if numbered[:1].isupper() else marked)

@@ -232,7 +232,8 @@ def _dictionary_words(word: str) -> list[str]:
 
 
 def _is(flag: str, *kinds: str) -> bool:
-    return any(flag.startswith(kind) for kind in kinds)
+    """Whether jieba's tag *flag* is of one of the *kinds* (``v`` covers ``vn``, ``vd``)."""
+    return flag.startswith(kinds)
 
 
 def _single(word: str, before: _Token | None, after: _Token | None, yi_open: bool) -> str | None:
@@ -265,6 +266,8 @@ def _single(word: str, before: _Token | None, after: _Token | None, yi_open: boo
     return None
 
 
+# The one-character words :func:`_single` reads by their neighbours.
+_CONTEXTUAL = frozenset("的了着地得过还为长")
 # What follows 长 when it means "to grow": complements and aspect particles.
 _GROWS = frozenset("得着高大出成胖满")
 
@@ -347,7 +350,7 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
             readings.append((None, False))
         else:
             single = None
-            if len(word) == 1:
+            if word in _CONTEXTUAL:
                 before = tokens[at - 1] if at else None
                 after = tokens[at + 1] if at < last else None
                 single = _single(word, before, after, yi_open)
