@@ -60,3 +60,10 @@ def test_pyperf_measure_alternates_and_reads_back(bench: ModuleType, tmp_path: P
     assert len(large.rss_mb) == 2 and min(large.rss_mb) > 60 > max(measured.rss_mb)
     with pytest.raises(bench.MeasureError, match="fails"):
         pyperf.command("fails", [sys.executable, "-c", "raise SystemExit(3)"], values=1)
+
+
+def test_tree_peak_rss_sums_a_command_and_its_children(bench: ModuleType, tmp_path: Path) -> None:
+    child = "import time; b = bytearray(80_000_000); time.sleep(0.6)"
+    parent = f"import subprocess, sys; a = bytearray(50_000_000); subprocess.run([sys.executable, '-c', {child!r}])"
+    total = bench.tree_peak_rss([sys.executable, "-c", parent], bench.child_env(tmp_path), tmp_path)
+    assert total > 130  # MB: both processes at once, which pyperf's largest-process figure would not show
