@@ -11,7 +11,7 @@ import html
 import re
 import zlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -189,6 +189,7 @@ ANKI_MARKUP = re.compile(r"\[(?=\s*/?\s*(?:sound|anki)\s*:)|\{(?=\{)", re.IGNORE
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+@lru_cache(maxsize=256)
 def _source_html(sources: tuple[str, ...]) -> str:
     """The article names, escaped as before (quotes too), with Anki markup inert and no control characters."""
     return ANKI_MARKUP.sub(_inert, html.escape(_CONTROLS.sub("", ", ".join(Path(s).stem for s in sources))))
@@ -237,6 +238,7 @@ def pinyin_html(syllables: tuple[str, ...]) -> str:
 _SAFE_TAG = re.compile(r"[\s\"']+")
 
 
+@lru_cache(maxsize=1024)
 def source_tag(path: str) -> str:
     """``source::<file stem>``; whitespace and quotes become ``_`` so Anki keeps one tag.
 
@@ -280,9 +282,7 @@ def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNo
         "Sentence": example_html(first) if first else "",
         "SentencePinyin": escape(entry.sentence_pinyin),
         "MoreSentences": ("<ol>" + "".join(f"<li>{example_html(e)}</li>" for e in more) + "</ol>") if more else "",
-        "Source": ANKI_MARKUP.sub(
-            _inert, html.escape(_CONTROLS.sub("", ", ".join(Path(s).stem for s in entry.sources)))
-        ),
+        "Source": _source_html(entry.sources),
         "HanziColor": hanzi_html(entry.hanzi, entry.syllables),
         "PinyinColor": pinyin_html(entry.syllables),
         "Notes": "",
