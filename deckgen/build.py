@@ -59,7 +59,9 @@ class BuildOptions:
     update_existing: bool = False
     filters: Filters = field(default_factory=Filters)
     examples: int = MAX_EXAMPLES
-    jobs: int = 0  # processes; 0: one per CPU (up to four) for inputs of a megabyte or more, else one
+    # Processes; 0: one per CPU (up to four) for inputs of a megabyte or more, else one.  The CLI asks for 0;
+    # the library API defaults to one, since worker processes re-import a caller's unguarded main script.
+    jobs: int = 1
     keep_unsure: bool = False  # export spans that are probably not words, tagged deckgen::check
     input_format: str | None = None  # a reader of deckgen.readers; None: detected per file
 
@@ -353,6 +355,11 @@ def build(
         files = expand_inputs(list(inputs))
         if options.jobs < 1:
             options = replace(options, jobs=auto_jobs(files))
+            if options.jobs > 1:
+                try:
+                    pool()
+                except (OSError, ImportError, NotImplementedError):  # no semaphores here (/dev/shm): one process
+                    options = replace(options, jobs=1)
         return _build(files, options, progress, pool, built_at)
 
 

@@ -106,3 +106,17 @@ def test_default_jobs_follow_the_size_of_the_input(tmp_path: Path, monkeypatch: 
     assert auto_jobs([small, tmp_path / "missing.txt"]) == 1
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0})
     assert auto_jobs([large]) == 1
+
+
+def test_without_worker_processes_the_default_builds_in_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _book(tmp_path)
+    one = _built([book], tmp_path, 1)
+
+    def no_semaphores(jobs: int) -> None:
+        raise PermissionError("no /dev/shm")
+
+    monkeypatch.setattr(pipeline, "AUTO_JOBS_BYTES", 1024)
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1})
+    assert pipeline.auto_jobs([book]) == 2
+    monkeypatch.setattr(pipeline, "_pool", no_semaphores)
+    _same(one, _built([book], tmp_path, 0))
