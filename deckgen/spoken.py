@@ -119,10 +119,12 @@ class Annotated(Mapping[str, tuple[str, ...]]):
     position no annotated word starts at with one dictionary lookup.
     """
 
-    __slots__ = ("readings", "sizes")
+    __slots__ = ("readings", "said", "sizes")
 
     def __init__(self, readings: Mapping[str, tuple[str, ...]]) -> None:
         self.readings = dict(readings)
+        # Sentences already read, by text and readings: a sentence is the first example of each new word in it.
+        self.said: dict[tuple[str, tuple[tuple[int, tuple[str, ...]], ...]], str] = {}
         sizes: dict[str, set[int]] = {}
         for word in self.readings:
             if 2 <= len(word) <= _LONGEST_ANNOTATED:
@@ -338,6 +340,20 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
     'tā shuō: “búyào yìkǒu chī wán.”'
     """
     index = annotated if isinstance(annotated, Annotated) else Annotated(annotated or {})
+    key = (example.text, example.readings)
+    said = index.said.get(key)
+    if said is None:
+        if len(index.said) >= _SENTENCES_KEPT:
+            index.said.clear()  # the words of one sentence come one after another: recent sentences suffice
+        said = index.said[key] = _read_aloud(example, index)
+    return said
+
+
+_SENTENCES_KEPT = 4096
+
+
+def _read_aloud(example: Example, index: Annotated) -> str:
+    """:func:`sentence_pinyin` of a sentence not read yet."""
     tokens = _tokens(example, index)
     # One entry per token: its syllables (None for punctuation and other text) and whether the annotator gave them.
     readings: list[tuple[tuple[str, ...] | None, bool]] = []
