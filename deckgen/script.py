@@ -9,7 +9,7 @@ simplified entries.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .dictionary import DictionaryError
@@ -52,10 +52,16 @@ def traditional_in_context(before: str, word: str, after: str) -> str:
     sentence = before + word + after
     if not word or not sentence:
         return ""
-    converted = traditional_of(sentence)
+    converted = _sentence_traditional(sentence)
     if len(converted) != len(sentence):
         return ""
     return converted[len(before) : len(before) + len(word)]
+
+
+@lru_cache(maxsize=4096)
+def _sentence_traditional(sentence: str) -> str:
+    """Memoised: a sentence is the first example of each new word in it."""
+    return traditional_of(sentence)
 
 
 def simplified_of(text: str) -> str:
