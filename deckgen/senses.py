@@ -115,7 +115,7 @@ def _row_syllables(row: Row) -> tuple[str, ...]:
     return _marked(row.syllables)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _marked(syllables: tuple[str, ...]) -> tuple[str, ...]:
     """Memoised: every sentence asks for the readings of the rows of each of its words."""
     out = []

@@ -412,7 +412,7 @@ _SPACE_AFTER = re.compile(r"([(\[“‘])\s+")
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _written(word: str, syllables: tuple[str, ...]) -> str:
     """*word* read as *syllables*, joined and capitalised as a proper noun where it is one (Běijīng)."""
     if _proper(word, syllables):
