@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, partial
+from functools import partial
 from typing import Literal
 
 from . import segment
@@ -111,7 +111,7 @@ def mine_parsed(
             (max(s_start, a.start - WINDOW), min(s_end, a.end + WINDOW))
             for a, (s_start, s_end) in zip(parsed.annotations, bounds, strict=True)
         ]
-        line_tokens = _Tokens(cache(partial(segment.tokens_in_windows, clean, windows)))
+        line_tokens = _Tokens(clean, windows)
         nears = [partial(line_tokens.near, a.start - WINDOW, a.end + WINDOW) for a in parsed.annotations]
         # Every span's boundaries first: a sentence's pinyin reads the other words as repaired (人次, not 万人次).
         boundaries = [_boundary(a, parsed, near) for a, near in zip(parsed.annotations, nears, strict=True)]
@@ -182,26 +182,43 @@ def _occurrence(
 
 
 class _Tokens:
-    """A line's tokens (segmented once, when first needed), looked up near a span by bisection.
+    """A line's tokens, looked up near a span by bisection, each window segmented when first needed.
 
-    Each span's boundary check used to walk every token of its line: quadratic
-    in the number of annotations on one line.
+    The windows are merged as :func:`deckgen.segment.tokens_in_windows` merges
+    them and each is segmented on its own, so the tokens are the same as
+    segmenting all of them at once; but most spans need none (a known word,
+    a multi-character span needs no reading check), and a quarter of the
+    windows of a typical article are never segmented.  Each span's boundary
+    check used to walk every token of its line: quadratic in the number of
+    annotations on one line.
     """
 
-    def __init__(self, tokens: Callable[[], list[tuple[str, int, int]]]) -> None:
-        self._tokens = tokens
-        self._ends: list[int] | None = None
+    def __init__(self, text: str, windows: list[tuple[int, int]]) -> None:
+        self._text = text
+        self._windows = segment.merge_windows(windows)
+        self._window_ends = [end for _, end in self._windows]
+        self._segmented: dict[int, tuple[list[tuple[str, int, int]], list[int]]] = {}
+
+    def _window(self, index: int) -> tuple[list[tuple[str, int, int]], list[int]]:
+        """The tokens of merged window *index*, and their ends."""
+        found = self._segmented.get(index)
+        if found is None:
+            tokens = segment.tokens_in_window(self._text, *self._windows[index])
+            found = self._segmented[index] = tokens, [tok_end for _, _, tok_end in tokens]
+        return found
 
     def near(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """The tokens overlapping ``[start, end)``, in order (tokens do not overlap each other)."""
-        tokens = self._tokens()
-        if self._ends is None:
-            self._ends = [tok_end for _, _, tok_end in tokens]
         out = []
-        for index in range(bisect_right(self._ends, start), len(tokens)):
-            if tokens[index][1] >= end:
+        windows = self._windows
+        for index in range(bisect_right(self._window_ends, start), len(windows)):
+            if windows[index][0] >= end:
                 break
-            out.append(tokens[index])
+            tokens, ends = self._window(index)
+            for at in range(bisect_right(ends, start), len(tokens)):
+                if tokens[at][1] >= end:
+                    break
+                out.append(tokens[at])
         return out
 
 
