@@ -227,8 +227,8 @@ def _match_pairs(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...
     open_count: dict[str, int] = {}
     pairs: list[tuple[int, int]] = []
     stray: set[int] = set()
-    for mark in _MARKS.finditer(text):
-        i, ch = mark.start(), mark.group()
+    for found in _MARKS.finditer(text):
+        i, ch = found.start(), found.group()
         if ch == '"':
             if open_count.get('"'):
                 ch = "\0close"  # the ASCII quote closes the open one
