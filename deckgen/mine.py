@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
@@ -233,11 +233,6 @@ class _ByStart:
         self.annotations = sorted(spans, key=lambda a: a.start)  # stable: the line's order at one start
         self.starts = [a.start for a in self.annotations]
 
-    def within(self, start: int, end: int) -> Iterator[Boundary]:
-        """The spans starting in ``[start, end)``, in order."""
-        for index in range(bisect_left(self.starts, start), bisect_left(self.starts, end)):
-            yield self.annotations[index]
-
 
 def _example(
     cut: Example, start: int, parsed: ParsedLine, syllables: tuple[str, ...], by_start: _ByStart
@@ -245,17 +240,25 @@ def _example(
     """The occurrence's example with readings; None for a word list's entry, which is no sentence."""
     if parsed.listed:
         return None
-    return _with_readings(cut, start, by_start, syllables) if cut.text else cut
+    return _with_readings(cut, start, by_start, syllables) if cut.before or cut.word or cut.after else cut
 
 
 def _with_readings(cut: Example, start: int, by_start: _ByStart, syllables: tuple[str, ...]) -> Example:
-    """Attach the annotator's readings of the spans (after repair) that fall inside the example."""
-    offset = start - len(cut.before)
-    word_start, word_end = len(cut.before), len(cut.before) + len(cut.word)
+    """Attach the annotator's readings of the spans (after repair) that fall inside the example.
+
+    Called for every occurrence, so it measures the example once rather than
+    through ``Example.text``, and builds the result directly rather than by
+    ``dataclasses.replace``.
+    """
+    word_start = len(cut.before)
+    word_end = word_start + len(cut.word)
+    size = word_end + len(cut.after)
+    offset = start - word_start
     readings = {word_start: syllables}
-    for other in by_start.within(offset, offset + len(cut.text)):
+    spans, starts = by_start.annotations, by_start.starts
+    for index in range(bisect_left(starts, offset), bisect_left(starts, offset + size)):
+        other = spans[index]
         rel, rel_end = other.start - offset, other.end - offset
-        overlaps_word = rel < word_end and rel_end > word_start
-        if rel >= 0 and rel_end <= len(cut.text) and not overlaps_word:
+        if rel_end <= size and not (rel < word_end and rel_end > word_start):  # inside, and not the word itself
             readings[rel] = other.syllables
-    return replace(cut, readings=tuple(sorted(readings.items())))
+    return Example(cut.before, cut.word, cut.after, tuple(sorted(readings.items())))
