@@ -64,8 +64,9 @@ class JiebaIndex:
     total: int
     longest: int
     origin: str
-    # log(count) - log(total) by key id, filled as the route meets words (the same float jieba adds)
-    weights: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
+    # log(count) - log(total) by key id (NaN: no count), filled as the route meets words (the same float jieba
+    # adds); a list, sized on first use, because indexing it is faster than a dict's get in _route's inner loop
+    weights: list[float | None] = field(default_factory=list, compare=False, repr=False)
 
     def count(self, word: str) -> int:
         """How often jieba's corpus met *word* (0 for a word it lists without a count, or does not list)."""
@@ -91,7 +92,8 @@ class JiebaIndex:
         """
         size = len(block)
         prefixes, counts, longest, weights = self.trie.iter_prefixes_with_ids, self.counts, self.longest, self.weights
-        weight_of = weights.get
+        if not weights:
+            weights.extend([None] * len(counts))
         log = math.log
         log_total = log(self.total)
         nan = math.nan
@@ -101,7 +103,7 @@ class JiebaIndex:
         for start in range(size - 1, -1, -1):
             best: float | None = None
             for word, key in prefixes(block[start : start + longest]):
-                weight = weight_of(key)
+                weight = weights[key]
                 if weight is None:
                     count = counts[key]
                     weight = weights[key] = log(count) - log_total if count else nan
