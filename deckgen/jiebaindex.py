@@ -198,6 +198,29 @@ class JiebaIndex:
         return out
 
 
+def pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``text[start:end]`` that jieba segments independently: its blocks and the text between them.
+
+    jieba finds the best route through each block (a run of hanzi, letters,
+    digits and ``+#&._%-``) on its own, so :meth:`JiebaIndex.spans` of each
+    part, put together, is the spans of the whole; a check that needs the
+    words around one character need only segment the block it sits in.
+
+    >>> pieces('他说：就业服务。', 1, 8)
+    [(1, 2), (2, 3), (3, 7), (7, 8)]
+    """
+    out: list[tuple[int, int]] = []
+    at = start
+    for found in _HAN_CUT.finditer(text, start, end):
+        if at < found.start():
+            out.append((at, found.start()))
+        out.append(found.span())
+        at = found.end()
+    if at < end:
+        out.append((at, end))
+    return out
+
+
 def _gap_spans(text: str, start: int, end: int, offset: int, out: list[tuple[str, int, int]]) -> None:
     """The text between jieba's blocks, one character a word, as jieba's ``re_skip`` split leaves it (CR LF is one)."""
     at = start

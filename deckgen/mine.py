@@ -112,7 +112,7 @@ def mine_parsed(
             for a, (s_start, s_end) in zip(parsed.annotations, bounds, strict=True)
         ]
         line_tokens = _Tokens(clean, windows)
-        nears = [partial(line_tokens.near, a.start - WINDOW, a.end + WINDOW) for a in parsed.annotations]
+        nears = [partial(line_tokens.over, a.start, a.end) for a in parsed.annotations]
         # Every span's boundaries first: a sentence's pinyin reads the other words as repaired (人次, not 万人次).
         boundaries = [_boundary(a, parsed, near) for a, near in zip(parsed.annotations, nears, strict=True)]
         by_start = _ByStart(boundaries)
@@ -182,39 +182,46 @@ def _occurrence(
 
 
 class _Tokens:
-    """A line's tokens, looked up near a span by bisection, each window segmented when first needed.
+    """A line's tokens, looked up over a span by bisection, each piece segmented when first needed.
 
-    The windows are merged as :func:`deckgen.segment.tokens_in_windows` merges
-    them and each is segmented on its own, so the tokens are the same as
-    segmenting all of them at once; but most spans need none (a known word,
-    a multi-character span needs no reading check), and a quarter of the
-    windows of a typical article are never segmented.  Each span's boundary
-    check used to walk every token of its line: quadratic in the number of
-    annotations on one line.
+    The windows around the spans are merged as
+    :func:`deckgen.segment.tokens_in_windows` merges them, and cut into the
+    pieces jieba segments independently (:func:`deckgen.segment.pieces`), so
+    the tokens are the same as segmenting every window at once; but a span's
+    checks need only the pieces it touches, and most spans need none (a known
+    word asks for no boundary evidence).  Each span's boundary check used to
+    walk every token of its line: quadratic in the number of annotations on
+    one line.
     """
 
     def __init__(self, text: str, windows: list[tuple[int, int]]) -> None:
         self._text = text
-        self._windows = segment.merge_windows(windows)
-        self._window_ends = [end for _, end in self._windows]
+        self._pieces = [
+            piece for start, end in segment.merge_windows(windows) for piece in segment.pieces(text, start, end)
+        ]
+        self._piece_ends = [end for _, end in self._pieces]
         self._segmented: dict[int, tuple[list[tuple[str, int, int]], list[int]]] = {}
 
-    def _window(self, index: int) -> tuple[list[tuple[str, int, int]], list[int]]:
-        """The tokens of merged window *index*, and their ends."""
+    def _piece(self, index: int) -> tuple[list[tuple[str, int, int]], list[int]]:
+        """The tokens of piece *index*, and their ends."""
         found = self._segmented.get(index)
         if found is None:
-            tokens = segment.tokens_in_window(self._text, *self._windows[index])
+            tokens = segment.tokens_in_window(self._text, *self._pieces[index])
             found = self._segmented[index] = tokens, [tok_end for _, _, tok_end in tokens]
         return found
 
-    def near(self, start: int, end: int) -> list[tuple[str, int, int]]:
-        """The tokens overlapping ``[start, end)``, in order (tokens do not overlap each other)."""
+    def over(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        """The tokens overlapping ``[start, end)``, in order (tokens do not overlap each other).
+
+        The boundary check and the reading check look at no other token: a
+        token reaching into a span, or holding its character, overlaps it.
+        """
         out = []
-        windows = self._windows
-        for index in range(bisect_right(self._window_ends, start), len(windows)):
-            if windows[index][0] >= end:
+        pieces = self._pieces
+        for index in range(bisect_right(self._piece_ends, start), len(pieces)):
+            if pieces[index][0] >= end:
                 break
-            tokens, ends = self._window(index)
+            tokens, ends = self._piece(index)
             for at in range(bisect_right(ends, start), len(tokens)):
                 if tokens[at][1] >= end:
                     break

@@ -10,6 +10,7 @@ opens in milliseconds, and segments over it exactly as jieba does.  So
 from __future__ import annotations
 
 from .jiebaindex import default_index
+from .jiebaindex import pieces as _pieces
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -58,6 +59,18 @@ def merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def tokens_in_window(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """``text[start:end]`` segmented, with offsets in *text*: one merged window of :func:`tokens_in_windows`."""
     return default_index().spans(text[start:end], start)
+
+
+def pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``text[start:end]`` jieba segments independently (see :func:`deckgen.jiebaindex.pieces`).
+
+    A part segmented alone (:func:`tokens_in_window`) gives the same words as
+    it does inside the window, so a check can segment only the parts it needs.
+
+    >>> pieces('他说：就业服务。', 0, 8)
+    [(0, 2), (2, 3), (3, 7), (7, 8)]
+    """
+    return _pieces(text, start, end)
 
 
 def word_count(word: str) -> int:
