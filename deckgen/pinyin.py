@@ -46,6 +46,8 @@ _LOOKALIKES = str.maketrans(
 
 _SEPARATORS = re.compile(r"[\s']+")
 _NUMBERED = re.compile(r"([a-zü]+)([1-5])")
+# The only digits _LETTERS lets through: a search for them is str.isdigit over every character, in C.
+_TONE_NUMBER = re.compile("[1-5]")
 _LETTERS = re.compile(r"^[a-zêüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜḿńňǹếềê̄ê̌\u0300\u0301\u0304\u030c1-5' ]+$")
 
 
@@ -179,7 +181,7 @@ def parse_reading(raw: str) -> Reading | None:
     for piece in _SEPARATORS.split(text):
         if not piece:
             continue
-        if any(ch.isdigit() for ch in piece):
+        if _TONE_NUMBER.search(piece):
             # Tone-number style: every syllable carries its digit (neutral may be 5 or none).
             pos = 0
             for m in _NUMBERED.finditer(piece):
@@ -197,7 +199,7 @@ def parse_reading(raw: str) -> Reading | None:
                 marked = True
                 pos = m.end()
             tail = piece[pos:]
-            if any(ch.isdigit() for ch in tail):
+            if _TONE_NUMBER.search(tail):
                 return None
             if tail:
                 split = _split_run(tail)

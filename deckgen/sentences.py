@@ -277,9 +277,10 @@ def sentence_bounds(lay: Layout, start: int, end: int) -> tuple[int, int]:
     '吐蕃'
     """
     lo, hi = 0, len(lay.text)
-    index = bisect_right(lay.items, (start, len(lay.text) + 1)) - 1
-    if index >= 0 and lay.items[index][0] <= start and end <= lay.items[index][1]:
-        lo, hi = lay.items[index]
+    if lay.items:  # most lines are no list of options or cells
+        index = bisect_right(lay.items, (start, len(lay.text) + 1)) - 1
+        if index >= 0 and lay.items[index][0] <= start and end <= lay.items[index][1]:
+            lo, hi = lay.items[index]
     lo, hi = _around(lay.sentence_cuts, start, end, lo, hi)
     return lay.beside_bylines(start, end, lo, hi)  # a byline beside the word is cut off
 
