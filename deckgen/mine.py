@@ -92,8 +92,9 @@ def mine_parsed(
 
     The streaming core under :func:`mine_lines` and the build: a book never
     sits in memory, so notices and counts go to *notices* and *stats* as they
-    are found.  Each line is parsed and laid out once; jieba segments only a
-    window of a few characters around each span, each character at most once.
+    are found.  Each line is parsed and laid out once; jieba segments only
+    the parts of a few characters' window around each span that its checks
+    need, each character at most once.
 
     A word list's line (``listed``) is taken as the learner wrote it: no
     boundary check, and no example sentence.
@@ -184,12 +185,12 @@ def _occurrence(
 class _Tokens:
     """A line's tokens, looked up over a span by bisection, each piece segmented when first needed.
 
-    The windows around the spans are merged as
-    :func:`deckgen.segment.tokens_in_windows` merges them, and cut into the
-    pieces jieba segments independently (:func:`deckgen.segment.pieces`), so
-    the tokens are the same as segmenting every window at once; but a span's
-    checks need only the pieces it touches, and most spans need none (a known
-    word asks for no boundary evidence).  Each span's boundary check used to
+    The windows around the spans are merged (:func:`deckgen.segment.merge_windows`),
+    so no text is segmented twice, and cut into the pieces jieba segments
+    independently (:func:`deckgen.segment.pieces`), so the tokens are the
+    same as segmenting every window at once; but a span's checks need only
+    the pieces it touches, and most spans need none (a known word asks for
+    no boundary evidence).  Each span's boundary check used to
     walk every token of its line: quadratic in the number of annotations on
     one line.
     """

@@ -26,23 +26,8 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return default_index().spans(text)
 
 
-def tokens_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """Segment only the given windows of *text*, each character at most once.
-
-    Overlapping or touching windows are merged first (:func:`merge_windows`),
-    so no text is segmented twice; offsets in the result are offsets in *text*.
-
-    >>> tokens_in_windows('今天就业服务很好', [(2, 6), (4, 8)])[:2]
-    [('就业', 2, 4), ('服务', 4, 6)]
-    """
-    out: list[tuple[str, int, int]] = []
-    for start, end in merge_windows(windows):
-        out.extend(tokens_in_window(text, start, end))
-    return out
-
-
 def merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The windows sorted, overlapping or touching ones merged: the pieces :func:`tokens_in_windows` segments.
+    """The windows sorted, overlapping or touching ones merged, so that no text is segmented twice.
 
     >>> merge_windows([(4, 8), (2, 6), (8, 9), (11, 12)])
     [(2, 9), (11, 12)]
@@ -57,7 +42,11 @@ def merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def tokens_in_window(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """``text[start:end]`` segmented, with offsets in *text*: one merged window of :func:`tokens_in_windows`."""
+    """Segment only ``text[start:end]``; offsets in the result are offsets in *text*.
+
+    >>> tokens_in_window('今天就业服务很好', 2, 8)[:2]
+    [('就业', 2, 4), ('服务', 4, 6)]
+    """
     return default_index().spans(text[start:end], start)
 
 
