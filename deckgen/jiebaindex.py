@@ -64,8 +64,9 @@ class JiebaIndex:
     total: int
     longest: int
     origin: str
-    # log(count) - log(total) by key id, filled as the route meets words (the same float jieba adds)
-    weights: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
+    # log(count) - log(total) by key id (NaN: no count), filled as the route meets words (the same float jieba
+    # adds); a list, sized on first use, because indexing it is faster than a dict's get in _route's inner loop
+    weights: list[float | None] = field(default_factory=list, compare=False, repr=False)
 
     def count(self, word: str) -> int:
         """How often jieba's corpus met *word* (0 for a word it lists without a count, or does not list)."""
@@ -85,50 +86,86 @@ class JiebaIndex:
         The same arithmetic as ``Tokenizer.calc`` over ``Tokenizer.get_DAG``,
         so that ties and rounding fall the same way: each word scores
         ``log(count or 1) - log(total)``, and among equal scores the longer
-        word wins.
+        word wins.  The trie gives the words at a position shortest first, so
+        ``>=`` keeps the longer of two equal scores, as jieba's ``max`` over
+        ``(score, end)`` does, without building a tuple per word.
         """
         size = len(block)
         prefixes, counts, longest, weights = self.trie.iter_prefixes_with_ids, self.counts, self.longest, self.weights
-        log_total = math.log(self.total)
+        if not weights:
+            weights.extend([None] * len(counts))
         log = math.log
+        log_total = log(self.total)
+        nan = math.nan
         scores = [0.0] * (size + 1)
         ends = [0] * (size + 1)
         alone = log(1) - log_total
         for start in range(size - 1, -1, -1):
-            best: tuple[float, int] | None = None
+            best: float | None = None
             for word, key in prefixes(block[start : start + longest]):
-                weight = weights.get(key)
+                weight = weights[key]
                 if weight is None:
                     count = counts[key]
-                    weight = weights[key] = log(count) - log_total if count else math.nan
+                    weight = weights[key] = log(count) - log_total if count else nan
                 if weight == weight:  # not NaN: a word with a count
-                    last = start + len(word) - 1
-                    candidate = (weight + scores[last + 1], last)
-                    if best is None or candidate > best:
-                        best = candidate
+                    end = start + len(word)
+                    score = weight + scores[end]
+                    if best is None or score >= best:
+                        best = score
+                        ends[start] = end
             if best is None:  # no dictionary word starts here: the character alone, count 1
-                best = (alone + scores[start + 1], start)
-            scores[start], ends[start] = best[0], best[1] + 1
+                best = alone + scores[start + 1]
+                ends[start] = start + 1
+            scores[start] = best
         return ends
 
     def _words(self, block: str) -> list[tuple[str, bool]]:
         """The route's words, runs of single Latin letters and digits joined (True for such a run)."""
-        ends = self._route(block)
         out: list[tuple[str, bool]] = []
-        run = ""
-        at = 0
-        while at < len(block):
-            word = block[at : ends[at]]
-            if len(word) == 1 and word in _ALNUM:
-                run += word
+        for word, _, _, latin in self._block_spans(block, 0):
+            out.append((word, latin))
+        return out
+
+    def _block_spans(self, block: str, offset: int) -> list[tuple[str, int, int, bool]]:
+        """The route's words as ``(word, start, end, latin)``, offsets plus *offset*; see :meth:`_words`."""
+        ends = self._route(block)
+        out: list[tuple[str, int, int, bool]] = []
+        run_start = -1  # where the current run of single Latin letters and digits began
+        at, size = 0, len(block)
+        while at < size:
+            end = ends[at]
+            if end - at == 1 and block[at] in _ALNUM:
+                if run_start < 0:
+                    run_start = at
             else:
-                if run:
-                    out.append((run, True))
-                    run = ""
-                out.append((word, False))
-            at = ends[at]
-        if run:
-            out.append((run, True))
+                if run_start >= 0:
+                    out.append((block[run_start:at], offset + run_start, offset + at, True))
+                    run_start = -1
+                out.append((block[at:end], offset + at, offset + end, False))
+            at = end
+        if run_start >= 0:
+            out.append((block[run_start:], offset + run_start, offset + size, True))
+        return out
+
+    def spans(self, text: str, offset: int = 0) -> list[tuple[str, int, int]]:
+        """:meth:`cut`'s words as ``(word, start, end)``, plus *offset*: ``Tokenizer.tokenize(text, HMM=False)``.
+
+        The boundary and reading checks want offsets; building them here saves
+        two passes over the words.
+
+        >>> default_index().spans('就业服务 2024年', 10)
+        [('就业', 10, 12), ('服务', 12, 14), (' ', 14, 15), ('2024', 15, 19), ('年', 19, 20)]
+        """
+        out: list[tuple[str, int, int]] = []
+        at = 0
+        for found in _HAN_CUT.finditer(text):
+            start = found.start()
+            if at < start:
+                _gap_spans(text, at, start, offset, out)
+            out.extend((word, s, e) for word, s, e, _ in self._block_spans(found.group(), offset + start))
+            at = found.end()
+        if at < len(text):
+            _gap_spans(text, at, len(text), offset, out)
         return out
 
     def cut(self, text: str) -> list[str]:
@@ -137,19 +174,7 @@ class JiebaIndex:
         >>> default_index().cut('就业服务 abc，2024年')
         ['就业', '服务', ' ', 'abc', '，', '2024', '年']
         """
-        out: list[str] = []
-        for block in _HAN_CUT.split(text):
-            if not block:
-                continue
-            if _HAN_CUT.match(block):
-                out.extend(word for word, _ in self._words(block))
-                continue
-            for piece in _SKIP.split(block):
-                if _SKIP.match(piece):
-                    out.append(piece)
-                else:
-                    out.extend(piece)
-        return out
+        return [word for word, _, _ in self.spans(text)]
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """jieba's words with its tags: ``POSTokenizer.lcut(text, HMM=False)`` as (word, flag) pairs.
@@ -171,6 +196,38 @@ class JiebaIndex:
                 # inside the blocks above, so whatever falls between them is tagged "x".
                 out.extend((ch, "x") for ch in piece)
         return out
+
+
+def pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``text[start:end]`` that jieba segments independently: its blocks and the text between them.
+
+    jieba finds the best route through each block (a run of hanzi, letters,
+    digits and ``+#&._%-``) on its own, so :meth:`JiebaIndex.spans` of each
+    part, put together, is the spans of the whole; a check that needs the
+    words around one character need only segment the block it sits in.
+
+    >>> pieces('他说：就业服务。', 1, 8)
+    [(1, 2), (2, 3), (3, 7), (7, 8)]
+    """
+    out: list[tuple[int, int]] = []
+    at = start
+    for found in _HAN_CUT.finditer(text, start, end):
+        if at < found.start():
+            out.append((at, found.start()))
+        out.append(found.span())
+        at = found.end()
+    if at < end:
+        out.append((at, end))
+    return out
+
+
+def _gap_spans(text: str, start: int, end: int, offset: int, out: list[tuple[str, int, int]]) -> None:
+    """The text between jieba's blocks, one character a word, as jieba's ``re_skip`` split leaves it (CR LF is one)."""
+    at = start
+    while at < end:
+        step = 2 if text[at] == "\r" and text[at + 1 : at + 2] == "\n" and at + 1 < end else 1
+        out.append((text[at : at + step], offset + at, offset + at + step))
+        at += step
 
 
 # --- Building the index from jieba, and caching it ------------------------------

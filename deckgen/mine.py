@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from functools import cache, partial
+from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from . import segment
@@ -92,8 +92,9 @@ def mine_parsed(
 
     The streaming core under :func:`mine_lines` and the build: a book never
     sits in memory, so notices and counts go to *notices* and *stats* as they
-    are found.  Each line is parsed and laid out once; jieba segments only a
-    window of a few characters around each span, each character at most once.
+    are found.  Each line is parsed and laid out once; jieba segments only
+    the parts of a few characters' window around each span that its checks
+    need, each character at most once.
 
     A word list's line (``listed``) is taken as the learner wrote it: no
     boundary check, and no example sentence.
@@ -111,8 +112,8 @@ def mine_parsed(
             (max(s_start, a.start - WINDOW), min(s_end, a.end + WINDOW))
             for a, (s_start, s_end) in zip(parsed.annotations, bounds, strict=True)
         ]
-        line_tokens = _Tokens(cache(partial(segment.tokens_in_windows, clean, windows)))
-        nears = [partial(line_tokens.near, a.start - WINDOW, a.end + WINDOW) for a in parsed.annotations]
+        line_tokens = _Tokens(clean, windows)
+        nears = [partial(line_tokens.over, a.start, a.end) for a in parsed.annotations]
         # Every span's boundaries first: a sentence's pinyin reads the other words as repaired (人次, not 万人次).
         boundaries = [_boundary(a, parsed, near) for a, near in zip(parsed.annotations, nears, strict=True)]
         by_start = _ByStart(boundaries)
@@ -182,26 +183,50 @@ def _occurrence(
 
 
 class _Tokens:
-    """A line's tokens (segmented once, when first needed), looked up near a span by bisection.
+    """A line's tokens, looked up over a span by bisection, each piece segmented when first needed.
 
-    Each span's boundary check used to walk every token of its line: quadratic
-    in the number of annotations on one line.
+    The windows around the spans are merged (:func:`deckgen.segment.merge_windows`),
+    so no text is segmented twice, and cut into the pieces jieba segments
+    independently (:func:`deckgen.segment.pieces`), so the tokens are the
+    same as segmenting every window at once; but a span's checks need only
+    the pieces it touches, and most spans need none (a known word asks for
+    no boundary evidence).  Each span's boundary check used to
+    walk every token of its line: quadratic in the number of annotations on
+    one line.
     """
 
-    def __init__(self, tokens: Callable[[], list[tuple[str, int, int]]]) -> None:
-        self._tokens = tokens
-        self._ends: list[int] | None = None
+    def __init__(self, text: str, windows: list[tuple[int, int]]) -> None:
+        self._text = text
+        self._pieces = [
+            piece for start, end in segment.merge_windows(windows) for piece in segment.pieces(text, start, end)
+        ]
+        self._piece_ends = [end for _, end in self._pieces]
+        self._segmented: dict[int, tuple[list[tuple[str, int, int]], list[int]]] = {}
 
-    def near(self, start: int, end: int) -> list[tuple[str, int, int]]:
-        """The tokens overlapping ``[start, end)``, in order (tokens do not overlap each other)."""
-        tokens = self._tokens()
-        if self._ends is None:
-            self._ends = [tok_end for _, _, tok_end in tokens]
+    def _piece(self, index: int) -> tuple[list[tuple[str, int, int]], list[int]]:
+        """The tokens of piece *index*, and their ends."""
+        found = self._segmented.get(index)
+        if found is None:
+            tokens = segment.tokens_in_window(self._text, *self._pieces[index])
+            found = self._segmented[index] = tokens, [tok_end for _, _, tok_end in tokens]
+        return found
+
+    def over(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        """The tokens overlapping ``[start, end)``, in order (tokens do not overlap each other).
+
+        The boundary check and the reading check look at no other token: a
+        token reaching into a span, or holding its character, overlaps it.
+        """
         out = []
-        for index in range(bisect_right(self._ends, start), len(tokens)):
-            if tokens[index][1] >= end:
+        pieces = self._pieces
+        for index in range(bisect_right(self._piece_ends, start), len(pieces)):
+            if pieces[index][0] >= end:
                 break
-            out.append(tokens[index])
+            tokens, ends = self._piece(index)
+            for at in range(bisect_right(ends, start), len(tokens)):
+                if tokens[at][1] >= end:
+                    break
+                out.append(tokens[at])
         return out
 
 
@@ -216,11 +241,6 @@ class _ByStart:
         self.annotations = sorted(spans, key=lambda a: a.start)  # stable: the line's order at one start
         self.starts = [a.start for a in self.annotations]
 
-    def within(self, start: int, end: int) -> Iterator[Boundary]:
-        """The spans starting in ``[start, end)``, in order."""
-        for index in range(bisect_left(self.starts, start), bisect_left(self.starts, end)):
-            yield self.annotations[index]
-
 
 def _example(
     cut: Example, start: int, parsed: ParsedLine, syllables: tuple[str, ...], by_start: _ByStart
@@ -228,17 +248,25 @@ def _example(
     """The occurrence's example with readings; None for a word list's entry, which is no sentence."""
     if parsed.listed:
         return None
-    return _with_readings(cut, start, by_start, syllables) if cut.text else cut
+    return _with_readings(cut, start, by_start, syllables) if cut.before or cut.word or cut.after else cut
 
 
 def _with_readings(cut: Example, start: int, by_start: _ByStart, syllables: tuple[str, ...]) -> Example:
-    """Attach the annotator's readings of the spans (after repair) that fall inside the example."""
-    offset = start - len(cut.before)
-    word_start, word_end = len(cut.before), len(cut.before) + len(cut.word)
+    """Attach the annotator's readings of the spans (after repair) that fall inside the example.
+
+    Called for every occurrence, so it measures the example once rather than
+    through ``Example.text``, and builds the result directly rather than by
+    ``dataclasses.replace``.
+    """
+    word_start = len(cut.before)
+    word_end = word_start + len(cut.word)
+    size = word_end + len(cut.after)
+    offset = start - word_start
     readings = {word_start: syllables}
-    for other in by_start.within(offset, offset + len(cut.text)):
+    spans, starts = by_start.annotations, by_start.starts
+    for index in range(bisect_left(starts, offset), bisect_left(starts, offset + size)):
+        other = spans[index]
         rel, rel_end = other.start - offset, other.end - offset
-        overlaps_word = rel < word_end and rel_end > word_start
-        if rel >= 0 and rel_end <= len(cut.text) and not overlaps_word:
+        if rel_end <= size and not (rel < word_end and rel_end > word_start):  # inside, and not the word itself
             readings[rel] = other.syllables
-    return replace(cut, readings=tuple(sorted(readings.items())))
+    return Example(cut.before, cut.word, cut.after, tuple(sorted(readings.items())))

@@ -46,6 +46,8 @@ _LOOKALIKES = str.maketrans(
 
 _SEPARATORS = re.compile(r"[\s']+")
 _NUMBERED = re.compile(r"([a-zü]+)([1-5])")
+# The only digits _LETTERS lets through: a search for them is str.isdigit over every character, in C.
+_TONE_NUMBER = re.compile("[1-5]")
 _LETTERS = re.compile(r"^[a-zêüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜḿńňǹếềê̄ê̌\u0300\u0301\u0304\u030c1-5' ]+$")
 
 
@@ -112,23 +114,25 @@ def _split_run(run: str) -> list[str] | None:
     valid = syllables()
     longest = _max_syllable_len()
     n = len(bare)
-    # best[i] = fewest syllables covering bare[i:], with the chosen first cut.
-    best: list[tuple[int, int] | None] = [None] * (n + 1)
-    best[n] = (0, n)
+    # fewest[i] = fewest syllables covering bare[i:] (-1: none), cut[i] = the end of the first of them.
+    # A piece is looked up only when the rest after it can be covered: most cannot.
+    fewest = [-1] * (n + 1)
+    fewest[n] = 0
+    cut = [n] * (n + 1)
     for i in range(n - 1, -1, -1):
         for j in range(min(n, i + longest), i, -1):
-            if bare[i:j] in valid and best[j] is not None:
-                count = best[j][0] + 1  # type: ignore[index]
-                if best[i] is None or count < best[i][0]:  # type: ignore[index]
-                    best[i] = (count, j)
-    if best[0] is None:
+            rest = fewest[j]
+            if rest >= 0 and (fewest[i] < 0 or rest + 1 < fewest[i]) and bare[i:j] in valid:
+                fewest[i] = rest + 1
+                cut[i] = j
+    if fewest[0] < 0:
         # Erhua: a final r joins the syllable before it, 玩儿 wánr, 一点儿 yīdiǎnr.
         if n > 1 and bare.endswith("r") and (head := _split_run(run[:-1])) is not None:
             return [*head, "r"]
         return None
     parts, i = [], 0
     while i < n:
-        j = best[i][1]  # type: ignore[index]
+        j = cut[i]
         parts.append(run[i:j])
         i = j
     return parts
@@ -177,7 +181,7 @@ def parse_reading(raw: str) -> Reading | None:
     for piece in _SEPARATORS.split(text):
         if not piece:
             continue
-        if any(ch.isdigit() for ch in piece):
+        if _TONE_NUMBER.search(piece):
             # Tone-number style: every syllable carries its digit (neutral may be 5 or none).
             pos = 0
             for m in _NUMBERED.finditer(piece):
@@ -195,7 +199,7 @@ def parse_reading(raw: str) -> Reading | None:
                 marked = True
                 pos = m.end()
             tail = piece[pos:]
-            if any(ch.isdigit() for ch in tail):
+            if _TONE_NUMBER.search(tail):
                 return None
             if tail:
                 split = _split_run(tail)

@@ -10,6 +10,7 @@ opens in milliseconds, and segments over it exactly as jieba does.  So
 from __future__ import annotations
 
 from .jiebaindex import default_index
+from .jiebaindex import pieces as _pieces
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -22,22 +23,14 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     >>> [w for w, _, _ in tokens('就业服务')]
     ['就业', '服务']
     """
-    out: list[tuple[str, int, int]] = []
-    at = 0
-    for word in default_index().cut(text):
-        out.append((word, at, at + len(word)))
-        at += len(word)
-    return out
+    return default_index().spans(text)
 
 
-def tokens_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """Segment only the given windows of *text*, each character at most once.
+def merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The windows sorted, overlapping or touching ones merged, so that no text is segmented twice.
 
-    Overlapping or touching windows are merged first, so no text is
-    segmented twice; offsets in the result are offsets in *text*.
-
-    >>> tokens_in_windows('今天就业服务很好', [(2, 6), (4, 8)])[:2]
-    [('就业', 2, 4), ('服务', 4, 6)]
+    >>> merge_windows([(4, 8), (2, 6), (8, 9), (11, 12)])
+    [(2, 9), (11, 12)]
     """
     merged: list[list[int]] = []
     for start, end in sorted(windows):
@@ -45,10 +38,28 @@ def tokens_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[s
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    out: list[tuple[str, int, int]] = []
-    for start, end in merged:
-        out.extend((word, start + s, start + e) for word, s, e in tokens(text[start:end]))
-    return out
+    return [(start, end) for start, end in merged]
+
+
+def tokens_in_window(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Segment only ``text[start:end]``; offsets in the result are offsets in *text*.
+
+    >>> tokens_in_window('今天就业服务很好', 2, 8)[:2]
+    [('就业', 2, 4), ('服务', 4, 6)]
+    """
+    return default_index().spans(text[start:end], start)
+
+
+def pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``text[start:end]`` jieba segments independently (see :func:`deckgen.jiebaindex.pieces`).
+
+    A part segmented alone (:func:`tokens_in_window`) gives the same words as
+    it does inside the window, so a check can segment only the parts it needs.
+
+    >>> pieces('他说：就业服务。', 0, 8)
+    [(0, 2), (2, 3), (3, 7), (7, 8)]
+    """
+    return _pieces(text, start, end)
 
 
 def word_count(word: str) -> int:

@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 
 MAX_CHARS = 40
 # A quotation longer than this is cut inside its marks rather than shown whole.
@@ -51,6 +52,10 @@ _QUOTE_CLOSERS = frozenset('”’」』"')
 _TERMINATORS = frozenset("。！？!?；;…")
 _CLAUSE_MARKS = frozenset("，,")
 _DOTS = re.compile(r"\.{3,}")
+# Where a line's scans stop: the rest of its characters are skipped by the regex engine, not by a Python loop.
+_MARKS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS) + '"') + "]")
+_SENTENCE_ENDS = re.compile("[" + re.escape("".join(_TERMINATORS)) + "]|" + _DOTS.pattern)
+_CLAUSE_ENDS = re.compile("[" + re.escape("".join(_CLAUSE_MARKS)) + "]")
 # Bylines: inside brackets anywhere, or a line that starts with one of these words.
 _BYLINE_WORDS = r"(?:来源|作者|记者|编辑|责编|责任编辑|通讯员|摄影|供图|出处|原标题|图片来源)"
 _BYLINE_ANYWHERE = re.compile(r"(?=(" + _BYLINE_WORDS + r"\s*[:：\s]))")
@@ -101,24 +106,20 @@ class Layout:
         for open_at, close_at in self.pairs:
             depth[open_at + 1] += 1
             depth[close_at] -= 1
-        running = 0
-        for i in range(len(depth)):
-            running += depth[i]
-            depth[i] = running
-        self.depth = depth
+        self.depth = depth = list(accumulate(depth)) if self.pairs else depth
         self.sentence_cuts = tuple(self._sentence_cuts())
-        self.clause_cuts = tuple(i + 1 for i, ch in enumerate(text) if ch in _CLAUSE_MARKS and depth[i] == 0)
+        self.clause_cuts = tuple(m.end() for m in _CLAUSE_ENDS.finditer(text) if depth[m.start()] == 0)
         self.bylines = self._bylines()
         self.items = self._items()
 
     def _sentence_cuts(self) -> list[int]:
         text, depth, cuts = self.text, self.depth, []
-        dots = {m.start(): m.end() for m in _DOTS.finditer(text)}
+        dots = {m.start(): m.end() for m in _DOTS.finditer(text)} if "..." in text else {}
         i = 0
-        while i < len(text):
-            if text[i] not in _TERMINATORS and i not in dots:
-                i += 1
-                continue
+        for found in _SENTENCE_ENDS.finditer(text):  # each terminator, and the start of each run of dots
+            if found.start() < i:
+                continue  # already inside the run of marks that ended the previous sentence
+            i = found.start()
             level = depth[i]
             j = dots.get(i, i + 1)
             while j < len(text) and (text[j] in _TERMINATORS or j in dots):
@@ -226,7 +227,8 @@ def _match_pairs(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...
     open_count: dict[str, int] = {}
     pairs: list[tuple[int, int]] = []
     stray: set[int] = set()
-    for i, ch in enumerate(text):
+    for found in _MARKS.finditer(text):
+        i, ch = found.start(), found.group()
         if ch == '"':
             if open_count.get('"'):
                 ch = "\0close"  # the ASCII quote closes the open one
@@ -275,9 +277,10 @@ def sentence_bounds(lay: Layout, start: int, end: int) -> tuple[int, int]:
     '吐蕃'
     """
     lo, hi = 0, len(lay.text)
-    index = bisect_right(lay.items, (start, len(lay.text) + 1)) - 1
-    if index >= 0 and lay.items[index][0] <= start and end <= lay.items[index][1]:
-        lo, hi = lay.items[index]
+    if lay.items:  # most lines are no list of options or cells
+        index = bisect_right(lay.items, (start, len(lay.text) + 1)) - 1
+        if index >= 0 and lay.items[index][0] <= start and end <= lay.items[index][1]:
+            lo, hi = lay.items[index]
     lo, hi = _around(lay.sentence_cuts, start, end, lo, hi)
     return lay.beside_bylines(start, end, lo, hi)  # a byline beside the word is cut off
 

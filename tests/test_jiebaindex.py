@@ -66,6 +66,16 @@ def test_segmentation_equals_jieba_on_many_windows(jieba_pair, index) -> None:
     assert len(windows) >= WINDOWS_PER_SOURCE
     cut_differs = [w for w in windows if index.cut(w) != tokenizer.lcut(w, HMM=False)]
     assert cut_differs == []
+    spans_differ = [w for w in windows if index.spans(w) != list(tokenizer.tokenize(w, HMM=False))]
+    assert spans_differ == []
+    # Each piece segmented alone, as the boundary checks segment them, gives jieba's words of the whole window.
+    pieces_differ = [
+        w
+        for w in windows
+        if [t for s, e in jiebaindex.pieces(w, 0, len(w)) for t in index.spans(w[s:e], s)]
+        != list(tokenizer.tokenize(w, HMM=False))
+    ]
+    assert pieces_differ == []
     tagged_differs = [w for w in windows if index.tagged(w) != [(p.word, p.flag) for p in tagger.lcut(w, HMM=False)]]
     assert tagged_differs == []
 
