@@ -8,15 +8,15 @@ writes the notes; both return values and raise
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from itertools import pairwise, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import workers
 from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
 from .errors import DeckgenError, InputError, NoAnnotationsError
 from .mine import MineStats, mine_parsed
@@ -234,27 +234,6 @@ def _name(path: Path | Text) -> Path:
     return Path(path.source) if isinstance(path, Text) else path
 
 
-# Files at least this large are mined in shares of their lines, one per process, when there are several.
-SHARE_BYTES = 256 * 1024
-
-
-def _shares(path: Path | Text, jobs: int) -> list[range | None]:
-    """How to cut *path* for *jobs* processes: ranges of line numbers of about equal size, or [None] (whole)."""
-    if jobs < 2 or isinstance(path, Text):
-        return [None]
-    try:
-        if path.stat().st_size < SHARE_BYTES:
-            return [None]
-        count = 1
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                count += block.count(b"\n")
-    except OSError:
-        return [None]  # reading it whole reports the error
-    cuts = [1 + count * share // jobs for share in range(jobs)] + [sys.maxsize]
-    return [range(start, stop) for start, stop in pairwise(cuts) if start < stop]
-
-
 def _mine_all(
     files: list[Path | Text],
     options: BuildOptions,
@@ -264,7 +243,7 @@ def _mine_all(
     """Mine the files in order, in ``options.jobs`` processes (*pool*), a large file in shares of its lines."""
     with_sightings = options.library is not None
     args = (options.encoding, options.examples, with_sightings, options.input_format)
-    plans = [_shares(path, options.jobs) for path in files]
+    plans = [workers.shares(path, options.jobs) for path in files]
     if options.jobs > 1 and sum(map(len, plans)) > 1:
         futures = [
             [pool().submit(_mine_share, path, *args, share) for share in plan]
@@ -279,14 +258,6 @@ def _mine_all(
         if progress:
             progress(_name(path), index, len(files))
         yield mine_file(path, *args)
-
-
-def _pool(jobs: int):  # type: ignore[no-untyped-def]
-    """Worker processes; spawned, so that no SQLite connection or jieba state is shared across a fork."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
 _Rendered = tuple[RenderedNote, "Exported"]
@@ -343,46 +314,24 @@ def build(
     from .read import expand_inputs
 
     built_at = build_timestamp()
-    workers = ExitStack()  # one pool of processes, made on first use, for mining and for enriching
+    pool_stack = ExitStack()  # one pool of processes, made on first use, for mining and for enriching
     made: list[Executor] = []
 
     def pool() -> Executor:
         if not made:
-            made.append(workers.enter_context(_pool(options.jobs)))
+            made.append(pool_stack.enter_context(workers.process_pool(options.jobs)))
         return made[0]
 
-    with workers:
+    with pool_stack:
         files = expand_inputs(list(inputs))
         if options.jobs < 1:
-            options = replace(options, jobs=auto_jobs(files))
+            options = replace(options, jobs=workers.auto_jobs(files))
             if options.jobs > 1:
                 try:
                     pool()
                 except (OSError, ImportError, NotImplementedError):  # no semaphores here (/dev/shm): one process
                     options = replace(options, jobs=1)
         return _build(files, options, progress, pool, built_at)
-
-
-# Inputs this large in all are built in several processes unless --jobs says otherwise: below it,
-# starting the workers (about 0.3 s of CPU each) costs more than they save.
-AUTO_JOBS_BYTES = 1 << 20
-MAX_AUTO_JOBS = 4
-
-
-def auto_jobs(inputs: Sequence[Path | Text]) -> int:
-    """How many processes a build of *inputs* uses by default: one per CPU (up to four) when they are large."""
-    import os
-
-    size = 0
-    for item in inputs:
-        try:
-            size += len(item.text) * 3 if isinstance(item, Text) else item.stat().st_size
-        except OSError:
-            continue  # reading it reports the error
-    if size < AUTO_JOBS_BYTES:
-        return 1
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cpus, MAX_AUTO_JOBS))
 
 
 def _build(

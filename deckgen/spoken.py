@@ -375,17 +375,7 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             yi_open = True
         elif word == "为" or word in _CLAUSE_END:
             yi_open = False
-    chars: list[str] = []
-    flat: list[str | None] = []
-    for (word, _, _), (syllables, _) in zip(tokens, readings, strict=True):
-        if syllables is None or len(syllables) != len(word):
-            chars.append("")
-            flat.append(None)
-        else:
-            chars.extend(word)
-            flat.extend(syllables)
-    spoken = list(flat)
-    _sandhi(chars, spoken)
+    spoken = _said_with_sandhi(tokens, readings) if "一" in example.text or "不" in example.text else None
     words: list[str] = []
     at = 0
     for (word, _, _), (syllables, given) in zip(tokens, readings, strict=True):
@@ -394,7 +384,7 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             at += 1
             continue
         end = at + len(word)
-        if given or tuple(spoken[at:end]) == syllables:
+        if given or spoken is None or tuple(spoken[at:end]) == syllables:
             words.append(_written(word, syllables))  # as the word reads alone: the common case, memoised
         else:
             said = [s or "" for s in spoken[at:end]]  # 一 and 不 changed by their neighbours
@@ -405,6 +395,21 @@ def _read_aloud(example: Example, index: Annotated) -> str:
     spaced = _SPACE_BEFORE.sub(r"\1", " ".join(words))
     spaced = _SPACE_AFTER.sub(r"\1", spaced)
     return _SPACES.sub(" ", spaced).strip()
+
+
+def _said_with_sandhi(tokens: list[_Token], readings: list[tuple[tuple[str, ...] | None, bool]]) -> list[str | None]:
+    """Every syllable of the sentence in order, one None for each token without a reading, 一 and 不 as said."""
+    chars: list[str] = []
+    flat: list[str | None] = []
+    for (word, _, _), (syllables, _) in zip(tokens, readings, strict=True):
+        if syllables is None or len(syllables) != len(word):
+            chars.append("")
+            flat.append(None)
+        else:
+            chars.extend(word)
+            flat.extend(syllables)
+    _sandhi(chars, flat)
+    return flat
 
 
 _SPACE_BEFORE = re.compile(r"\s+([,.!?;:)\]”’])")

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from deckgen import build as pipeline
-from deckgen.build import BuildOptions, BuildResult, auto_jobs
+from deckgen import workers
+from deckgen.build import BuildOptions, BuildResult
 from deckgen.errors import InputError
 from deckgen.read import Text
+from deckgen.workers import auto_jobs
 
 from .conftest import EXAMPLE
 from .test_readers import make_epub
@@ -51,8 +53,8 @@ def _same(one: BuildResult, many: BuildResult) -> None:
 def test_a_large_file_in_shares_builds_what_one_pass_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     book = _book(tmp_path)
     one = _built([book], tmp_path, 1)
-    monkeypatch.setattr(pipeline, "SHARE_BYTES", 1024)
-    assert len(pipeline._shares(book, 3)) == 3
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
+    assert len(workers.shares(book, 3)) == 3
     many = _built([book, EXAMPLE], tmp_path, 3)
     _same(_built([book, EXAMPLE], tmp_path, 1), many)
     assert {n.kind for n in one.notices} >= {"toneless"}
@@ -64,7 +66,7 @@ def test_a_large_file_in_shares_builds_what_one_pass_builds(tmp_path: Path, monk
 def test_a_reader_that_needs_several_lines_reads_the_file_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "SHARE_BYTES", 16)
+    monkeypatch.setattr(workers, "SHARE_BYTES", 16)
     book = make_epub(DATA / "book", tmp_path / "book.epub")
     for path in [*(DATA / name for name in ("story.txt", "verse.txt", "words.txt", "film.srt", "vocab.html")), book]:
         one = _built([path], tmp_path, 1)
@@ -76,7 +78,7 @@ def test_a_bad_line_late_in_the_file_fails_it_as_one_pass_does(tmp_path: Path, m
     book.write_bytes(book.read_bytes() + "最后(zuìhòu)一行".encode("gb18030") + b"\n")
     with pytest.raises(InputError) as one:
         _built([book], tmp_path, 1, "utf-8")
-    monkeypatch.setattr(pipeline, "SHARE_BYTES", 1024)
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
     with pytest.raises(InputError) as many:
         _built([book], tmp_path, 2, "utf-8")
     assert str(many.value) == str(one.value)
@@ -84,7 +86,7 @@ def test_a_bad_line_late_in_the_file_fails_it_as_one_pass_does(tmp_path: Path, m
 
 
 def test_no_annotations_is_judged_on_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "SHARE_BYTES", 256)
+    monkeypatch.setattr(workers, "SHARE_BYTES", 256)
     plain = tmp_path / "plain.txt"
     plain.write_text("没有拼音的一行。\n" * 200, encoding="utf-8")
     with pytest.raises(InputError, match="no pinyin annotations"):
@@ -99,10 +101,10 @@ def test_default_jobs_follow_the_size_of_the_input(tmp_path: Path, monkeypatch: 
     small = tmp_path / "small.txt"
     small.write_text("关键(guānjiàn)\n", encoding="utf-8")
     large = tmp_path / "large.txt"
-    large.write_bytes(b"x" * pipeline.AUTO_JOBS_BYTES)
+    large.write_bytes(b"x" * workers.AUTO_JOBS_BYTES)
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1, 2, 3, 4, 5, 6, 7})
     assert auto_jobs([small, Text("关键(guānjiàn)")]) == 1
-    assert auto_jobs([large]) == pipeline.MAX_AUTO_JOBS
+    assert auto_jobs([large]) == workers.MAX_AUTO_JOBS
     assert auto_jobs([small, tmp_path / "missing.txt"]) == 1
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0})
     assert auto_jobs([large]) == 1
@@ -115,8 +117,8 @@ def test_without_worker_processes_the_default_builds_in_one(tmp_path: Path, monk
     def no_semaphores(jobs: int) -> None:
         raise PermissionError("no /dev/shm")
 
-    monkeypatch.setattr(pipeline, "AUTO_JOBS_BYTES", 1024)
+    monkeypatch.setattr(workers, "AUTO_JOBS_BYTES", 1024)
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1})
-    assert pipeline.auto_jobs([book]) == 2
-    monkeypatch.setattr(pipeline, "_pool", no_semaphores)
+    assert auto_jobs([book]) == 2
+    monkeypatch.setattr(workers, "process_pool", no_semaphores)
     _same(one, _built([book], tmp_path, 0))
