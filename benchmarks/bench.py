@@ -743,7 +743,7 @@ class Bench:
         )
         total = tree_peak_rss(build, self.pyperf.env, self.work)
         self.results["memory"]["tree_peak_rss_mb"] = total  # type: ignore[index]
-        self.rows.append(Row(f"peak RSS, {label} build: all its processes together", f"{total:.0f} MB"))
+        self.rows.append(Row(f"peak memory, {label} build: all its processes together (PSS)", f"{total:.0f} MB"))
         small = self.corpus(self.small_mb)
         small_build = self.deckgen("build", str(small.path), "--no-library", "-o", str(self.work / "small.apkg"))
         self.pyperf.command(f"{size_label(self.small_mb)} build (memory)", small_build, values=1, processes=runs)
@@ -802,10 +802,13 @@ class Bench:
 
 
 def tree_peak_rss(argv: Sequence[str], env: dict[str, str], cwd: Path, every: float = 0.02) -> float:
-    """The peak of the summed RSS (MB) of *argv*'s process and its descendants, sampled from ``/proc``.
+    """The peak of the summed memory (MB) of *argv*'s process and its descendants, sampled from ``/proc``.
 
     pyperf's ``command_max_rss`` is the largest single process; a build in
-    several processes holds the sum of theirs at once.  Linux only (0 elsewhere).
+    several processes holds the sum of theirs at once.  Each process counts
+    its proportional set size (PSS: pages shared with the others, such as the
+    memory-mapped dictionary indexes, split between them), or its RSS where the
+    kernel gives no PSS.  Linux only (0 elsewhere).
     """
     if not Path("/proc/self/status").exists():
         return 0.0
@@ -834,12 +837,15 @@ def _tree(pid: int) -> list[int]:
 
 
 def _rss_kb(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0  # it ended between the listing and now
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) if match else 0
+    for name, field_name in (("smaps_rollup", "Pss"), ("status", "VmRSS")):
+        try:
+            text = Path(f"/proc/{pid}/{name}").read_text()
+        except OSError:
+            continue  # no such file on this kernel, or the process ended between the listing and now
+        match = re.search(rf"^{field_name}:\s+(\d+) kB", text, re.MULTILINE)
+        if match:
+            return int(match.group(1))
+    return 0
 
 
 # --- main -------------------------------------------------------------------------------------
