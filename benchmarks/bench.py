@@ -3,7 +3,7 @@
 
 Run it from the repository after ``pip install -e '.[bench]'`` (no network needed)::
 
-    python benchmarks/bench.py            # full run, about 15 minutes on 2 cores
+    python benchmarks/bench.py            # full run, about 11 minutes on 2 cores
     python benchmarks/bench.py --quick    # smaller corpora, fewer rounds, about 4 minutes
 
 Every measure is ``python -m pyperf command`` on a fresh process (pyperf's
