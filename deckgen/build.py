@@ -193,7 +193,7 @@ class _Sightings:
 
     def add(self, sighting: Sighting) -> None:
         texts = self.seen.setdefault((sighting.hanzi, sighting.pinyin), set())
-        text = sighting.before + sighting.word + sighting.after
+        text = sighting.sentence
         if text not in texts and len(texts) < self.max_examples:
             texts.add(text)
             self.kept.append(sighting)

@@ -385,12 +385,9 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             continue
         end = at + len(word)
         if given or spoken is None or tuple(spoken[at:end]) == syllables:
-            words.append(_written(word, syllables))  # as the word reads alone: the common case, memoised
+            words.append(_written(word, syllables))  # as the word reads alone: the common case
         else:
-            said = [s or "" for s in spoken[at:end]]  # 一 and 不 changed by their neighbours
-            if _proper(word, syllables):
-                said = [said[0][:1].upper() + said[0][1:], *said[1:]]
-            words.append(join_syllables(said))
+            words.append(_written(word, syllables, tuple(s or "" for s in spoken[at:end])))  # 一 and 不 as said
         at = end
     spaced = _SPACE_BEFORE.sub(r"\1", " ".join(words))
     spaced = _SPACE_AFTER.sub(r"\1", spaced)
@@ -418,8 +415,9 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1 << 14)
-def _written(word: str, syllables: tuple[str, ...]) -> str:
-    """*word* read as *syllables*, joined and capitalised as a proper noun where it is one (Běijīng)."""
+def _written(word: str, syllables: tuple[str, ...], said: tuple[str, ...] = ()) -> str:
+    """*word* read as *syllables* (or as *said* in its sentence), joined, capitalised if a proper noun (Běijīng)."""
+    out = list(said or syllables)
     if _proper(word, syllables):
-        return join_syllables([syllables[0][:1].upper() + syllables[0][1:], *syllables[1:]])
-    return join_syllables(syllables)
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return join_syllables(out)
