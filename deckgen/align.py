@@ -95,29 +95,32 @@ class Alignment:
 def _match(run: str, compact: str, loose: bool, lenient_neutral: bool) -> tuple[str, ...] | None:
     """Cover the end of *run* with *compact*, one dictionary reading per character."""
     target = strip_tones(compact) if loose else compact
+    return _cover(run, compact, target, loose, lenient_neutral, len(target), len(run))
 
-    def search(end: int, chars: int) -> tuple[str, ...] | None:
-        if end == 0:
-            return ()
-        if chars == 0:
-            return None
-        ch = run[chars - 1]
-        for reading in char_readings(ch):
-            size = len(reading)
-            if size > end:
-                continue
-            piece = target[end - size : end]
-            wanted = strip_tones(reading) if loose else reading
-            ok = piece == wanted
-            if not ok and lenient_neutral and piece == strip_tones(reading):
-                ok = True  # unmarked syllable: the annotator wrote a neutral tone
-            if ok:
-                rest = search(end - size, chars - 1)
-                if rest is not None:
-                    return (*rest, compact[end - size : end])
+
+def _cover(
+    run: str, compact: str, target: str, loose: bool, lenient_neutral: bool, end: int, chars: int
+) -> tuple[str, ...] | None:
+    """:func:`_match` of ``target[:end]`` by ``run[:chars]``: a plain recursive function, so no closure cycle is left
+    for the garbage collector (builds run with it paused, :func:`deckgen.build.build`)."""
+    if end == 0:
+        return ()
+    if chars == 0:
         return None
-
-    return search(len(target), len(run))
+    for reading in char_readings(run[chars - 1]):
+        size = len(reading)
+        if size > end:
+            continue
+        piece = target[end - size : end]
+        wanted = strip_tones(reading) if loose else reading
+        ok = piece == wanted
+        if not ok and lenient_neutral and piece == strip_tones(reading):
+            ok = True  # unmarked syllable: the annotator wrote a neutral tone
+        if ok:
+            rest = _cover(run, compact, target, loose, lenient_neutral, end - size, chars - 1)
+            if rest is not None:
+                return (*rest, compact[end - size : end])
+    return None
 
 
 def align(before: str, reading: Reading) -> Alignment | None:

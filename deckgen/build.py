@@ -322,7 +322,7 @@ def build(
             made.append(pool_stack.enter_context(workers.process_pool(options.jobs)))
         return made[0]
 
-    with pool_stack:
+    with workers.collector_paused(), pool_stack:
         files = expand_inputs(list(inputs))
         if options.jobs < 1:
             options = replace(options, jobs=workers.auto_jobs(files))

@@ -94,7 +94,9 @@ def write_apkg(
     """
     stamp = build_timestamp() if timestamp is None else timestamp
     older = stamps or {}
-    with atomic_target(Path(path), "deck") as tmp_zip:
+    from .workers import collector_paused
+
+    with collector_paused(), atomic_target(Path(path), "deck") as tmp_zip:
         tmp_db = tmp_zip.with_name(tmp_zip.name + ".anki2")
         try:
             _write_collection(notes, deck_name, description, str(tmp_db), stamp, older)

@@ -129,6 +129,7 @@ def chapter_blocks(markup: str) -> list[tuple[int, str, bool]]:
         text = _collapse(_with_ruby(element))
         if text:
             blocks.append((element.sourceline or 0, text, element.name in ("h1", "h2", "h3")))
+    soup.decompose()  # parents and children link each other: freed now, with the garbage collector paused
     return blocks
 
 

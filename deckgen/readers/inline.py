@@ -140,9 +140,17 @@ def ruby_pieces(markup: str) -> list[Piece]:
     [('關', ('guān',))]
     """
     from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    try:
+        return _ruby_pieces(soup.find("ruby"), markup)
+    finally:
+        soup.decompose()  # its tree links parents and children: freed now, with the garbage collector paused
+
+
+def _ruby_pieces(ruby: object, markup: str) -> list[Piece]:
     from bs4.element import NavigableString, Tag
 
-    ruby = BeautifulSoup(markup, "html.parser").find("ruby")
     if not isinstance(ruby, Tag):
         return [Plain(_TAG.sub("", markup))]
     bases: list[str] = []

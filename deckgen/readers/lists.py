@@ -223,12 +223,14 @@ def read_html(path: Path, encoding: str | None) -> Iterator[ParsedLine] | None:
         return None
     markup = raw.decode(encoding or detect_encoding(path), errors="replace")
     tables = []
-    for table in BeautifulSoup(self_closed(markup), "html.parser").find_all("table"):
+    soup = BeautifulSoup(self_closed(markup), "html.parser")
+    for table in soup.find_all("table"):
         rows = [(tr.sourceline or 0, [cell.get_text(" ", strip=True) for cell in tr.find_all(["td", "th"])])
                 for tr in table.find_all("tr")]  # fmt: skip
         header = next((cells for _, cells in rows if _pinyin_column(cells) is not None), None)
         if header is not None:
             tables.append((header, rows))
+    soup.decompose()  # parents and children link each other: freed now, with the garbage collector paused
     if not tables:
         return None
     return _html_rows(tables, str(path))
