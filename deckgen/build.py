@@ -8,11 +8,10 @@ writes the notes; both return values and raise
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,7 @@ from .select import Filters, apply_filters, consult_library
 from .sentences import Example
 
 if TYPE_CHECKING:  # pragma: no cover
-    from concurrent.futures import Executor
+    from concurrent.futures import Executor, Future
 
     from .librows import Sighting
     from .spoken import Annotated
@@ -209,22 +208,30 @@ def _checked(mined: FileMined) -> FileMined:
     return mined
 
 
-def _joined(shares: list[FileMined]) -> FileMined:
-    """The shares of one file's lines, in order, as one :class:`FileMined`; the first failure fails the file."""
-    failed = next((share for share in shares if share.error is not None), None)
-    if failed is not None:
-        return failed
-    whole, *rest = shares
-    filters = {source: _Sightings([], whole.grouper.max_examples) for source in (a for s in shares for a in s.articles)}
+def _joined(shares: Iterable[FileMined]) -> FileMined:
+    """The shares of one file's lines, in order, as one :class:`FileMined`; the first failure fails the file.
+
+    Each share is folded in as it comes and dropped then, so no more than two are held at once.
+    """
+    whole: FileMined | None = None
+    filters: dict[str, _Sightings] = {}
     for share in shares:
+        if share.error is not None:
+            return share
         for source, sightings in share.articles.items():
+            if source not in filters:
+                filters[source] = _Sightings([], share.grouper.max_examples)
             for sighting in sightings:
                 filters[source].add(sighting)
-    for share in rest:
+        if whole is None:
+            whole = share
+            continue
         whole.grouper.merge(share.grouper)
         whole.notices.extend(share.notices)
         whole.annotations += share.annotations
         whole.skipped += share.skipped
+    if whole is None:
+        raise ValueError("a file in no shares")
     whole.articles = {source: kept.kept for source, kept in filters.items()}
     return whole
 
@@ -252,7 +259,7 @@ def _mine_all(
         for index, (path, shares) in enumerate(zip(files, futures, strict=True)):
             if progress:
                 progress(_name(path), index, len(files))
-            yield _checked(_joined([future.result() for future in shares]))
+            yield _checked(_joined(_results(shares)))
         return
     for index, path in enumerate(files):
         if progress:
@@ -260,16 +267,38 @@ def _mine_all(
         yield mine_file(path, *args)
 
 
+def _results(futures: list[Future[FileMined]]) -> Iterator[FileMined]:
+    """The results of *futures* in order, each future dropped once its result is handed on."""
+    futures.reverse()
+    while futures:
+        yield futures.pop().result()
+
+
 _Rendered = tuple[RenderedNote, "Exported"]
 
 
-def _render_chunk(entries: list[Entry], annotated: Annotated, options: RenderOptions) -> list[_Rendered]:
-    """Enrich and render *entries* (in a worker): the notes, and what the library needs of each entry."""
+def _render_chunk(entries: list[Entry], words: object, options: RenderOptions) -> list[_Rendered]:
+    """Enrich and render *entries* (in a worker): the notes, and what the library needs of each entry.
+
+    *words* is the article's annotated words, as :func:`workers.shipped` sent them.
+    """
+    from .spoken import Annotated
+
+    annotated = workers.received(words)
+    if not isinstance(annotated, Annotated):
+        raise TypeError(f"not the annotated words: {type(annotated).__name__}")
     return [_render_one(enrich(entry, annotated), options) for entry in entries]
 
 
 def _render_one(entry: Entry, options: RenderOptions) -> _Rendered:
     return render(entry, options), Exported(entry.key, entry.sources)
+
+
+# Builds of this many entries or more enrich them in the workers, this many per task, with this many
+# tasks waiting per worker: what is in flight stays small.
+WORKERS_FROM_ENTRIES = 2000
+CHUNK_ENTRIES = 500
+CHUNKS_AHEAD = 2
 
 
 def _rendered(
@@ -281,19 +310,24 @@ def _rendered(
 ) -> Iterator[_Rendered]:
     """Enrich and render every entry, in order, emptying *entries* as it goes.
 
-    In one process each entry is enriched and rendered when the caller asks
-    for it and dropped then, so only one enriched form is alive at a time
-    besides the (compressed) notes.  With several jobs and many entries, the
-    workers that mined the files enrich and render chunks of entries.
+    Each entry is dropped once it is enriched and rendered, so the entries
+    still to do and the (compressed) notes done never both hold the whole
+    build.  With several jobs and many entries, the workers that mined the
+    files enrich and render chunks of entries, a few chunks ahead of the
+    notes handed back.
     """
-    if jobs > 1 and len(entries) >= 2000:
-        size = -(-len(entries) // (jobs * 4))
-        chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
-        entries.clear()
-        for done in pool().map(_render_chunk, chunks, repeat(annotated), repeat(options)):
-            yield from done
-        return
     entries.reverse()
+    if jobs > 1 and len(entries) >= WORKERS_FROM_ENTRIES:
+        size = max(1, min(CHUNK_ENTRIES, -(-len(entries) // (jobs * 4))))
+        executor = pool()
+        with workers.shipped(annotated) as words:
+            ahead: deque[Future[list[_Rendered]]] = deque()
+            while entries or ahead:
+                while entries and len(ahead) < jobs * CHUNKS_AHEAD:
+                    chunk = [entries.pop() for _ in range(min(size, len(entries)))]
+                    ahead.append(executor.submit(_render_chunk, chunk, words, options))
+                yield from ahead.popleft().result()
+        return
     while entries:
         yield _render_one(enrich(entries.pop(), annotated), options)
 

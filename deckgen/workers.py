@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
@@ -41,16 +43,22 @@ def auto_jobs(inputs: Sequence[Path | Text]) -> int:
     return max(1, min(cpus, MAX_AUTO_JOBS))
 
 
-# Files at least this large are mined in shares of their lines, one per process, when there are several.
+# Files at least this large are mined in shares of their lines, one per process, when there are several;
+# no share is much larger than SHARE_MAX_BYTES, so that what a worker holds does not grow with the file.
 SHARE_BYTES = 256 * 1024
+SHARE_MAX_BYTES = 2 << 20
 
 
 def shares(path: Path | Text, jobs: int) -> list[range | None]:
-    """How to cut *path* for *jobs* processes: ranges of line numbers of about equal size, or [None] (whole)."""
+    """How to cut *path* for *jobs* processes: ranges of line numbers of about equal size, or [None] (whole).
+
+    At least one share per process, and more for a file over ``jobs × SHARE_MAX_BYTES``.
+    """
     if jobs < 2 or isinstance(path, Text):
         return [None]
     try:
-        if path.stat().st_size < SHARE_BYTES:
+        size = path.stat().st_size
+        if size < SHARE_BYTES:
             return [None]
         count = 1
         with path.open("rb") as handle:
@@ -58,7 +66,8 @@ def shares(path: Path | Text, jobs: int) -> list[range | None]:
                 count += block.count(b"\n")
     except OSError:
         return [None]  # reading it whole reports the error
-    cuts = [1 + count * share // jobs for share in range(jobs)] + [sys.maxsize]
+    parts = max(jobs, -(-size // SHARE_MAX_BYTES))
+    cuts = [1 + count * share // parts for share in range(parts)] + [sys.maxsize]
     return [range(start, stop) for start, stop in pairwise(cuts) if start < stop]
 
 
@@ -70,6 +79,48 @@ def process_pool(jobs: int):  # type: ignore[no-untyped-def]
     return ProcessPoolExecutor(
         max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_started
     )  # a worker only ever runs a build's tasks: its collector stays paused (see collector_paused)
+
+
+@contextmanager
+def shipped(value: object) -> Iterator[object]:
+    """*value* for the workers' tasks: a private temporary file each worker loads once (:func:`received`).
+
+    The article's annotated words go with every chunk of entries; at 20 MB they
+    are 40,000 words, pickled and unpickled once per chunk otherwise.  Where no
+    temporary file can be written, *value* itself goes with each task.
+    """
+    try:
+        handle, name = tempfile.mkstemp(prefix="deckgen-", suffix=".pickle")
+    except OSError:
+        yield value
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        yield _Shipped(name)
+    except OSError:
+        yield value
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+class _Shipped(str):
+    """The path of a value :func:`shipped` wrote."""
+
+
+_RECEIVED: dict[str, object] = {}  # in a worker: the value of the last file shipped to it
+
+
+def received(value: object) -> object:
+    """What a task was given: the value :func:`shipped` wrote, loaded once per process, or *value* itself."""
+    if not isinstance(value, _Shipped):
+        return value
+    found = _RECEIVED.get(value)
+    if found is None:
+        _RECEIVED.clear()  # one build at a time
+        with open(value, "rb") as handle:
+            found = _RECEIVED[value] = pickle.load(handle)  # our own file, private (mkstemp)
+    return found
 
 
 @contextmanager

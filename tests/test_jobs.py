@@ -165,3 +165,30 @@ def test_a_build_pauses_full_collections_and_its_code_makes_no_cycles(tmp_path: 
     assert seen and all(during[2] > 1_000_000 for during in seen)  # no full collection while rendering
     assert gc.get_threshold() == threshold  # and as it was afterwards
     assert len(garbage) < 50, sorted(set(garbage))
+
+
+def test_entries_enriched_in_small_chunks_by_the_workers_come_back_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _book(tmp_path)
+    one = _built([book, EXAMPLE], tmp_path, 1)
+    monkeypatch.setattr(pipeline, "WORKERS_FROM_ENTRIES", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_ENTRIES", 3)
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
+    monkeypatch.setattr(workers, "SHARE_MAX_BYTES", 2048)  # more shares than processes
+    assert len(workers.shares(book, 2)) > 2
+    _same(one, _built([book, EXAMPLE], tmp_path, 2))
+    # No temporary file for the annotated words: they go with every chunk instead.
+    monkeypatch.setattr("tempfile.mkstemp", lambda **_kwargs: (_ for _ in ()).throw(PermissionError("no /tmp")))
+    _same(one, _built([book, EXAMPLE], tmp_path, 2))
+
+
+def test_a_shipped_value_is_read_once_per_process_and_removed_after(tmp_path: Path) -> None:
+    with workers.shipped({"关键": ("guān", "jiàn")}) as shipped:
+        path = Path(str(shipped))
+        assert path.exists() and path.stat().st_mode & 0o077 == 0  # private to its user
+        first = workers.received(shipped)
+        assert first == {"关键": ("guān", "jiàn")}
+        assert workers.received(shipped) is first
+    assert not path.exists()
+    assert workers.received({"x": ()}) == {"x": ()}
