@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 def cache_dir() -> Path:
@@ -57,3 +58,15 @@ def new_folder(folder: Path, marker: str) -> Iterator[Path]:
                 raise
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def save_trie(trie: Any, path: Path) -> None:
+    """Save a marisa-trie to *path*; a failed write (disk full, a file size limit) is an :class:`OSError`.
+
+    marisa reports it as a RuntimeError, which the callers' fallback (tables in
+    memory when the cache cannot be written) would not otherwise see.
+    """
+    try:
+        trie.save(str(path))
+    except RuntimeError as error:
+        raise OSError(f"{path}: {error}") from error

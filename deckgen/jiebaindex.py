@@ -312,10 +312,10 @@ def _build(words: dict[str, tuple[int, str | None]], total: int, origin: str) ->
 
 def _write(folder: Path, index: JiebaIndex, meta: dict[str, object]) -> None:
     """Write the index's files to a temporary folder, then rename it into place (:func:`deckgen.folders.new_folder`)."""
-    from .folders import new_folder
+    from .folders import new_folder, save_trie
 
     with new_folder(folder, _META) as temp:
-        index.trie.save(str(temp / _WORDS))
+        save_trie(index.trie, temp / _WORDS)
         (temp / _COUNTS).write_bytes(index.counts.tobytes())
         (temp / _TAGS).write_bytes(index.tags.tobytes())
         (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

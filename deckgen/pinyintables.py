@@ -261,12 +261,12 @@ def _write(
     """Write the tables to a temporary folder, then rename it into place (:func:`deckgen.folders.new_folder`)."""
     import marisa_trie
 
-    from .folders import new_folder
+    from .folders import new_folder, save_trie
 
     with new_folder(folder, _META) as temp:
-        marisa_trie.BytesTrie((k, v.encode()) for k, v in chars.items()).save(str(temp / _CHARS))
-        marisa_trie.BytesTrie((k, v.encode()) for k, v in phrases.items()).save(str(temp / _PHRASES))
-        marisa_trie.Trie(_prefixes(phrases)).save(str(temp / _PREFIXES))
+        save_trie(marisa_trie.BytesTrie((k, v.encode()) for k, v in chars.items()), temp / _CHARS)
+        save_trie(marisa_trie.BytesTrie((k, v.encode()) for k, v in phrases.items()), temp / _PHRASES)
+        save_trie(marisa_trie.Trie(_prefixes(phrases)), temp / _PREFIXES)
         (temp / _CONVERT).write_bytes(marshal.dumps(convert))
         (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 

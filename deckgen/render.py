@@ -177,6 +177,8 @@ def escape(text: str) -> str:
     >>> print(escape("[sound:x.mp3] {{c1::字}} 个[gè]"))
     &#91;sound:x.mp3] &#123;{c1::字}} 个[gè]
     """
+    if _PLAIN.fullmatch(text):
+        return text  # most field values: nothing to escape or remove
     return ANKI_MARKUP.sub(_inert, html.escape(_CONTROLS.sub("", text), quote=False))
 
 
@@ -187,6 +189,8 @@ ANKI_MARKUP = re.compile(r"\[(?=\s*/?\s*(?:sound|anki)\s*:)|\{(?=\{)", re.IGNORE
 
 # NUL and the other control characters (but tab and line breaks): Anki separates fields with \x1f.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Text :func:`escape` leaves as it is: none of the characters above, no markup, no opening of Anki's markup.
+_PLAIN = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f<>&\\[{]*")
 
 
 @lru_cache(maxsize=256)
@@ -261,8 +265,7 @@ def blank(text: str, word: str) -> str:
     >>> blank('(composed) 订单 dìngdān: order · 式 shì: type', '订单式')
     '(composed) ＿＿ dìngdān: order · ＿ shì: type'
     """
-    chars = set(word)
-    return "".join("＿" if ch in chars else ch for ch in text)
+    return text.translate(dict.fromkeys(map(ord, word), "＿"))
 
 
 def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNote:
