@@ -8,8 +8,8 @@ writes the notes; both return values and raise
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,26 +17,20 @@ from typing import TYPE_CHECKING
 
 from . import workers
 from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
-from .errors import DeckgenError, InputError, NoAnnotationsError
-from .mine import MineStats, mine_parsed
+from .errors import DeckgenError, InputError
+from .minefiles import input_name, mine_all
 from .notices import Notice
-from .pinyin import join_syllables
 from .read import Text
 from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render
 from .select import Filters, apply_filters, consult_library
-from .sentences import Example
 
 if TYPE_CHECKING:  # pragma: no cover
-    from concurrent.futures import Executor, Future
+    from concurrent.futures import Executor
 
     from .librows import Sighting
     from .spoken import Annotated
 
 DEFAULT_DECK = "Chinese reading"
-SUPPORTED_STYLES = (
-    "汉字(hànzì), 汉字（han4 zi4）, 汉字[hànzì], 漢字|汉字[han4 zi4], <ruby>汉字<rt>hànzì</rt></ruby>, "
-    "word lists, CC-CEDICT lines, two-line text, subtitles, 床chuáng, zhuyin, EPUB; see --input-format"
-)
 
 
 @dataclass(frozen=True)
@@ -115,165 +109,6 @@ def _dedupe(notices: list[Notice]) -> list[Notice]:
     return out
 
 
-@dataclass
-class FileMined:
-    """What mining one file gave: its words so far, its sightings for the library (by article), its notices."""
-
-    path: Path
-    grouper: Grouper
-    articles: dict[str, list[Sighting]]
-    notices: list[Notice]
-    annotations: int = 0
-    skipped: int = 0
-    error: InputError | None = None
-    reader: str = ""
-
-
-def mine_file(
-    path: Path | Text, encoding: str | None, max_examples: int, with_sightings: bool, input_format: str | None = None
-) -> FileMined:
-    """Mine one file (or article in memory), streaming its lines; one that cannot be used comes back with its error.
-
-    The reader is the one of the file's convention (:mod:`deckgen.readers`),
-    or *input_format*.  Occurrences are folded into a
-    :class:`~deckgen.enrich.Grouper` as they come, so memory grows with the
-    number of distinct words, not with the size of the file.  Sightings are
-    kept only when a library will record them, per article (an e-book's
-    chapters are articles); a word list's entry, which has no sentence, is
-    recorded with the word alone.
-    """
-    return _checked(_mine_share(path, encoding, max_examples, with_sightings, input_format, None))
-
-
-def _mine_share(
-    path: Path | Text,
-    encoding: str | None,
-    max_examples: int,
-    with_sightings: bool,
-    input_format: str | None,
-    lines: range | None,
-) -> FileMined:
-    """:func:`mine_file` of the lines numbered in *lines* only (all of them: None), before the file-level checks."""
-    from .librows import Sighting
-    from .readers import read, read_text
-
-    grouper = Grouper(max_examples)
-    articles: dict[str, list[Sighting]] = {}
-    notices: list[Notice] = []
-    stats = MineStats()
-    reader = ""
-    try:
-        opened = read_text(path, input_format) if isinstance(path, Text) else read(path, encoding, input_format, lines)
-        reader = opened.reader
-        for article in opened.articles:
-            sightings = _Sightings(articles.setdefault(article.source, []), max_examples)
-            for o in mine_parsed(article.lines, article.source, notices, stats):
-                grouper.add(o)
-                if with_sightings and "unsure" not in o.flags:
-                    example = o.example or Example("", o.word, "")
-                    pinyin = join_syllables(o.syllables)
-                    sightings.add(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
-    except InputError as exc:
-        return FileMined(_name(path), Grouper(max_examples), {}, [], error=exc, reader=reader)
-    return FileMined(_name(path), grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
-
-
-class _Sightings:
-    """An article's sightings as they come, at most as many distinct sentences per word as a note shows.
-
-    The library keeps no more than that, and a book that repeats one word
-    200,000 times must not hold 200,000 sightings.  Filtering each share of a
-    file and then the shares put together keeps what one pass keeps.
-    """
-
-    def __init__(self, kept: list[Sighting], max_examples: int) -> None:
-        self.kept, self.max_examples = kept, max_examples
-        self.seen: dict[tuple[str, str], set[str]] = {}  # per word: its distinct sentences kept so far
-
-    def add(self, sighting: Sighting) -> None:
-        texts = self.seen.setdefault((sighting.hanzi, sighting.pinyin), set())
-        text = sighting.sentence
-        if text not in texts and len(texts) < self.max_examples:
-            texts.add(text)
-            self.kept.append(sighting)
-
-
-def _checked(mined: FileMined) -> FileMined:
-    """*mined*, or its failure when the whole file held no annotation."""
-    if mined.error is None and mined.annotations == 0:
-        error = NoAnnotationsError(
-            f"{mined.path}: no pinyin annotations found (supported styles: {SUPPORTED_STYLES}; read as {mined.reader})"
-        )
-        return FileMined(mined.path, Grouper(mined.grouper.max_examples), {}, [], error=error, reader=mined.reader)
-    return mined
-
-
-def _joined(shares: Iterable[FileMined]) -> FileMined:
-    """The shares of one file's lines, in order, as one :class:`FileMined`; the first failure fails the file.
-
-    Each share is folded in as it comes and dropped then, so no more than two are held at once.
-    """
-    whole: FileMined | None = None
-    filters: dict[str, _Sightings] = {}
-    for share in shares:
-        if share.error is not None:
-            return share
-        for source, sightings in share.articles.items():
-            if source not in filters:
-                filters[source] = _Sightings([], share.grouper.max_examples)
-            for sighting in sightings:
-                filters[source].add(sighting)
-        if whole is None:
-            whole = share
-            continue
-        whole.grouper.merge(share.grouper)
-        whole.notices.extend(share.notices)
-        whole.annotations += share.annotations
-        whole.skipped += share.skipped
-    if whole is None:
-        raise ValueError("a file in no shares")
-    whole.articles = {source: kept.kept for source, kept in filters.items()}
-    return whole
-
-
-def _name(path: Path | Text) -> Path:
-    """The path an input goes by: a file's own, an article's source name."""
-    return Path(path.source) if isinstance(path, Text) else path
-
-
-def _mine_all(
-    files: list[Path | Text],
-    options: BuildOptions,
-    progress: Callable[[Path, int, int], None] | None,
-    pool: Callable[[], Executor],
-) -> Iterator[FileMined]:
-    """Mine the files in order, in ``options.jobs`` processes (*pool*), a large file in shares of its lines."""
-    with_sightings = options.library is not None
-    args = (options.encoding, options.examples, with_sightings, options.input_format)
-    plans = [workers.shares(path, options.jobs) for path in files]
-    if options.jobs > 1 and sum(map(len, plans)) > 1:
-        futures = [
-            [pool().submit(_mine_share, path, *args, share) for share in plan]
-            for path, plan in zip(files, plans, strict=True)
-        ]
-        for index, (path, shares) in enumerate(zip(files, futures, strict=True)):
-            if progress:
-                progress(_name(path), index, len(files))
-            yield _checked(_joined(_results(shares)))
-        return
-    for index, path in enumerate(files):
-        if progress:
-            progress(_name(path), index, len(files))
-        yield mine_file(path, *args)
-
-
-def _results(futures: list[Future[FileMined]]) -> Iterator[FileMined]:
-    """The results of *futures* in order, each future dropped once its result is handed on."""
-    futures.reverse()
-    while futures:
-        yield futures.pop().result()
-
-
 _Rendered = tuple[RenderedNote, "Exported"]
 
 
@@ -319,17 +154,19 @@ def _rendered(
     entries.reverse()
     if jobs > 1 and len(entries) >= WORKERS_FROM_ENTRIES:
         size = max(1, min(CHUNK_ENTRIES, -(-len(entries) // (jobs * 4))))
-        executor = pool()
         with workers.shipped(annotated) as words:
-            ahead: deque[Future[list[_Rendered]]] = deque()
-            while entries or ahead:
-                while entries and len(ahead) < jobs * CHUNKS_AHEAD:
-                    chunk = [entries.pop() for _ in range(min(size, len(entries)))]
-                    ahead.append(executor.submit(_render_chunk, chunk, words, options))
-                yield from ahead.popleft().result()
+            chunks = _popped(entries, size)
+            for done in workers.mapped_in_order(pool(), _render_chunk, chunks, (words, options), jobs * CHUNKS_AHEAD):
+                yield from done
         return
     while entries:
         yield _render_one(enrich(entries.pop(), annotated), options)
+
+
+def _popped(backwards: list[Entry], size: int) -> Iterator[list[Entry]]:
+    """Chunks of *size* entries taken off the end of *backwards* (entries in reverse order), as they are asked for."""
+    while backwards:
+        yield [backwards.pop() for _ in range(min(size, len(backwards)))]
 
 
 def build(
@@ -376,7 +213,7 @@ def _build(
     built_at: float,
 ) -> BuildResult:
     """:func:`build` once the inputs are known and the pool of processes is at hand."""
-    files = [_name(item) for item in inputs]
+    files = [input_name(item) for item in inputs]
     notices: list[Notice] = []
     annotations = skipped = 0
     grouper = Grouper(options.examples)
@@ -390,7 +227,8 @@ def _build(
             from .library import Library
 
             library = stack.enter_context(Library.open(options.library))
-        for mined in _mine_all(inputs, options, progress, pool):
+        args = (options.encoding, options.examples, options.library is not None, options.input_format)
+        for mined in mine_all(inputs, options.jobs, args, progress, pool):
             if mined.reader:
                 readers[str(mined.path)] = mined.reader
             if mined.error is not None:

@@ -16,12 +16,19 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .read import Text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Executor, Future
+
+T = TypeVar("T")
 
 # Inputs this large in all are built in several processes unless --jobs says otherwise: below it,
 # starting the workers (about 0.3 s of CPU each) costs more than they save.
@@ -79,6 +86,36 @@ def process_pool(jobs: int):  # type: ignore[no-untyped-def]
     return ProcessPoolExecutor(
         max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_started
     )  # a worker only ever runs a build's tasks: its collector stays paused (see collector_paused)
+
+
+def results_in_order(futures: list[Future[T]]) -> Iterator[T]:
+    """The results of *futures* in order, each future dropped once its result is handed on."""
+    futures.reverse()
+    while futures:
+        yield futures.pop().result()
+
+
+def mapped_in_order(
+    executor: Executor, task: Callable[..., T], chunks: Iterable[Any], args: tuple[Any, ...], ahead: int
+) -> Iterator[T]:
+    """``task(chunk, *args)`` for each chunk, in the workers, in order, with at most *ahead* chunks submitted.
+
+    Unlike ``Executor.map``, which submits every chunk at once, the chunks are
+    taken from *chunks* only as results are handed back: neither the chunks
+    waiting nor the results done are ever all in memory.
+    """
+    pending: deque[Future[T]] = deque()
+    waiting = iter(chunks)
+    for chunk in waiting:
+        pending.append(executor.submit(task, chunk, *args))
+        if len(pending) >= ahead:
+            break
+    while pending:
+        done = pending.popleft().result()
+        for chunk in waiting:
+            pending.append(executor.submit(task, chunk, *args))
+            break
+        yield done
 
 
 @contextmanager

@@ -23,10 +23,11 @@ import pytest
 from typer.testing import CliRunner
 
 from deckgen import ankifile, known, package
-from deckgen.build import BuildOptions, build, mine_file
+from deckgen.build import BuildOptions, build
 from deckgen.cli import app
 from deckgen.encoding import detect_encoding
 from deckgen.library import Library
+from deckgen.minefiles import mine_file
 from deckgen.output import write
 
 from .apkg import read_notes

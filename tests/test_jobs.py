@@ -192,3 +192,21 @@ def test_a_shipped_value_is_read_once_per_process_and_removed_after(tmp_path: Pa
         assert workers.received(shipped) is first
     assert not path.exists()
     assert workers.received({"x": ()}) == {"x": ()}
+
+
+def test_chunks_are_mapped_in_order_and_taken_only_as_results_are_handed_back() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    taken: list[int] = []
+    handed: list[int] = []
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for number in range(20):
+            taken.append(number)
+            assert len(taken) - len(handed) <= 3 + 1  # `ahead` chunks out, and the one whose result is on its way
+            yield [number] * 3
+
+    with ThreadPoolExecutor(4) as executor:
+        for result in workers.mapped_in_order(executor, lambda chunk, add: sum(chunk) + add, chunks(), (1,), 3):
+            handed.append(result)
+    assert handed == [3 * number + 1 for number in range(20)]
