@@ -183,6 +183,16 @@ _NEVER = 1 << 30  # young collections between two full ones: never, in practice
 
 
 def _worker_started() -> None:
-    """A worker only ever runs a build's tasks: no full collections there (see :func:`collector_paused`)."""
+    """A worker only ever runs a build's tasks: no full collections there (see :func:`collector_paused`).
+
+    Nor does it tear its heap down object by object when the pool ends it: its
+    memo tables hold a few hundred thousand objects, and freeing them came to
+    0.4 s at 2 MB (0.7 s at 20 MB) that the build waited for.  Its results went
+    back through the pool's queue as each task ended, and it opens no file for
+    writing, so it exits at once (the exit handler registered last runs first).
+    """
+    import atexit
+
     threshold = gc.get_threshold()
     gc.set_threshold(threshold[0], threshold[1], _NEVER)
+    atexit.register(os._exit, 0)
