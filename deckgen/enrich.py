@@ -75,17 +75,20 @@ class Grouper:
 
     def merge(self, other: Grouper) -> None:
         """Add everything *other* collected, after what this one has."""
+        found, limit = self._found, self.max_examples
         for key, theirs in other._found.items():
-            mine = self._found.get(key)
+            mine = found.get(key)
             if mine is None:
-                self._found[key] = theirs
+                found[key] = theirs
                 continue
-            for example in theirs.examples:
-                mine.add(example, "", theirs.flags, theirs.traditional, self.max_examples)
+            if len(mine.examples) < limit:  # a common word has its sentences long before the last share
+                for example in theirs.examples:
+                    mine.add(example, "", theirs.flags, theirs.traditional, limit)
             mine.flags |= theirs.flags
             mine.sure = mine.sure or theirs.sure
             mine.traditional = mine.traditional or theirs.traditional
-            mine.add_gloss(theirs.gloss)
+            if theirs.gloss:
+                mine.add_gloss(theirs.gloss)
             mine.sources.extend(s for s in theirs.sources if s not in mine.sources)
         for word, reading in other.annotated.items():
             self.annotated.setdefault(word, reading)
