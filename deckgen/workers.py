@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -169,17 +170,28 @@ def collector_paused() -> Iterator[None]:
     and they came to half of the parent process's CPU time with ``--jobs 2``
     on 20 MB (9.2 s against 4.8 s paused).  Reference cycles that die young
     (a parsed HTML tree) are still freed by the young generations' collections;
-    deckgen's own code makes none that outlive them (a test checks).
+    deckgen's own code makes none that outlive them (a test checks).  Builds
+    that overlap (threads of a caller) pause once, and the last one to end
+    puts the collector's settings back.
     """
-    before = gc.get_threshold()
-    gc.set_threshold(before[0], before[1], _NEVER)
+    with _PAUSE_LOCK:
+        if not _PAUSES:
+            _SAVED[:] = gc.get_threshold()
+            gc.set_threshold(_SAVED[0], _SAVED[1], _NEVER)
+        _PAUSES.append(True)
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _PAUSE_LOCK:
+            _PAUSES.pop()
+            if not _PAUSES:
+                gc.set_threshold(*_SAVED)
 
 
 _NEVER = 1 << 30  # young collections between two full ones: never, in practice
+_PAUSE_LOCK = threading.Lock()
+_PAUSES: list[bool] = []  # one per build running with full collections paused
+_SAVED: list[int] = []  # the collector's thresholds before the first of them
 
 
 def _worker_started() -> None:

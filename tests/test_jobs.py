@@ -210,3 +210,18 @@ def test_chunks_are_mapped_in_order_and_taken_only_as_results_are_handed_back() 
         for result in workers.mapped_in_order(executor, lambda chunk, add: sum(chunk) + add, chunks(), (1,), 3):
             handed.append(result)
     assert handed == [3 * number + 1 for number in range(20)]
+
+
+def test_overlapping_pauses_put_the_collector_back_once_the_last_ends() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    outer = workers.collector_paused()
+    inner = workers.collector_paused()
+    outer.__enter__()
+    inner.__enter__()
+    assert gc.get_threshold()[2] > 1_000_000
+    outer.__exit__(None, None, None)  # the first to start ends first, as threads may
+    assert gc.get_threshold()[2] > 1_000_000
+    inner.__exit__(None, None, None)
+    assert gc.get_threshold() == before
