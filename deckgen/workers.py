@@ -1,7 +1,8 @@
 """Several processes for one build (``--jobs``): how many, how a large file is cut, and the pool itself.
 
-Also how a build treats Python's cyclic garbage collector: it is paused while
-a build runs (:func:`collector_paused`), in every process.
+Also how a build treats Python's cyclic garbage collector: its full
+collections are paused while a build runs (:func:`collector_paused`), in every
+process, and a worker skips the interpreter's teardown when the pool ends it.
 
 A build in several processes mines its files (a large one in shares of its
 lines) and then enriches and renders chunks of entries in a pool of worker
