@@ -205,7 +205,16 @@ def _worker_started() -> None:
     writing, so it exits at once (the exit handler registered last runs first).
     """
     import atexit
+    import signal
 
     threshold = gc.get_threshold()
     gc.set_threshold(threshold[0], threshold[1], _NEVER)
     atexit.register(os._exit, 0)
+    # Ctrl-C reaches the whole process group: the parent says "interrupted" once.  A worker stops by SystemExit,
+    # which multiprocessing ends quietly (a KeyboardInterrupt while it waits for a task prints a traceback) and
+    # which unwinds what it holds, such as the lock of the queue it was reading.
+    signal.signal(signal.SIGINT, _stop)
+
+
+def _stop(_signal: int, _frame: object) -> None:
+    raise SystemExit(130)

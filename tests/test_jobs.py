@@ -225,3 +225,79 @@ def test_overlapping_pauses_put_the_collector_back_once_the_last_ends() -> None:
     assert gc.get_threshold()[2] > 1_000_000
     inner.__exit__(None, None, None)
     assert gc.get_threshold() == before
+
+
+def test_ctrl_c_during_a_build_in_workers_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """Ctrl-C reaches the build and its workers (one process group): one line, exit 130, no traceback, no leftovers."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if "(" in line]
+    book = tmp_path / "book.txt"
+    book.write_text("".join(f"第{n}段。{lines[n % len(lines)]}\n" for n in range(12_000)), encoding="utf-8")
+    target = tmp_path / "deck.apkg"
+    target.write_bytes(b"the previous deck")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "deckgen", "build", str(book), "--no-library", "--jobs", "2", "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+    def workers_of(pid: int) -> list[str]:
+        found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        return [worker for worker in found if worker]
+
+    deadline = time.monotonic() + 60
+    while len(workers_of(child.pid)) < 3 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the pool's two workers and its resource tracker
+    time.sleep(0.5)
+    started = workers_of(child.pid)
+    os.killpg(child.pid, signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert err.strip() == "deckgen: interrupted; nothing was written over your previous deck"
+    assert target.read_bytes() == b"the previous deck"
+    assert len(started) >= 2
+    assert not _alive(started, within=5.0)
+    assert list(scratch.iterdir()) == []
+
+
+def _alive(pids: list[str], within: float) -> list[str]:
+    """Those of *pids* still running (not gone, nor a zombie) after up to *within* seconds."""
+    import time
+
+    deadline = time.monotonic() + within
+    while True:
+        running = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state != "Z":
+                running.append(pid)
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.05)
+
+
+def test_an_idle_worker_stops_quietly_on_ctrl_c(capfd: pytest.CaptureFixture[str]) -> None:
+    """A worker waiting for its next task when Ctrl-C comes exits without printing a traceback."""
+    import os
+    import signal
+
+    with workers.process_pool(2) as pool:
+        pids = {str(future.result()) for future in [pool.submit(os.getpid) for _ in range(50)]}
+        for pid in pids:
+            os.kill(int(pid), signal.SIGINT)
+        assert not _alive(sorted(pids), within=10.0)
+    assert "Traceback" not in capfd.readouterr().err
