@@ -134,11 +134,14 @@ def shipped(value: object) -> Iterator[object]:
         yield value
         return
     try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-        yield _Shipped(name)
-    except OSError:
-        yield value
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            sent: object = value
+        else:
+            sent = _Shipped(name)
+        yield sent  # outside the except above: an error of the caller's block passes through as it is
     finally:
         Path(name).unlink(missing_ok=True)
 

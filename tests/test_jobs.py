@@ -192,6 +192,11 @@ def test_a_shipped_value_is_read_once_per_process_and_removed_after(tmp_path: Pa
         assert workers.received(shipped) is first
     assert not path.exists()
     assert workers.received({"x": ()}) == {"x": ()}
+    # An error in the block passes through as it is, and the file still goes.
+    with pytest.raises(OSError, match="disk"), workers.shipped({"x": ()}) as shipped:
+        path = Path(str(shipped))
+        raise OSError("disk full")
+    assert not path.exists()
 
 
 def test_chunks_are_mapped_in_order_and_taken_only_as_results_are_handed_back() -> None:
