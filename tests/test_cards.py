@@ -100,3 +100,21 @@ def test_default_readings_equal_pypinyin() -> None:
     for line in text.splitlines():
         joined = "，".join(re.findall(r"[\u4e00-\u9fff]+", line))
         assert default_readings(joined) == lazy_pinyin(joined, style=Style.TONE, errors=list)
+
+
+def test_escape_passes_plain_text_through_and_escapes_the_rest_as_before() -> None:
+    """The fast path for plain text gives what the full escape gives, on text salted with every special character."""
+    import html
+    import random
+
+    from deckgen import render
+
+    def full(text: str) -> str:
+        return render.ANKI_MARKUP.sub(render._inert, html.escape(render._CONTROLS.sub("", text), quote=False))
+
+    specials = ["<", ">", "&", "[", "{", "{{", "[sound:", "[anki:tts", "\x00", "\x1f", "\x7f", "\t"]
+    pool = [*"关键汉字 abc'\"", *specials]
+    rng = random.Random(7)
+    texts = ["".join(rng.choices(pool, k=rng.randint(0, 12))) for _ in range(5000)]
+    assert [render.escape(text) for text in texts] == [full(text) for text in texts]
+    assert sum(render.escape(text) is text for text in texts) > 100  # the fast path is taken
