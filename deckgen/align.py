@@ -102,7 +102,7 @@ def _cover(
     run: str, compact: str, target: str, loose: bool, lenient_neutral: bool, end: int, chars: int
 ) -> tuple[str, ...] | None:
     """:func:`_match` of ``target[:end]`` by ``run[:chars]``: a plain recursive function, so no closure cycle is left
-    for the garbage collector (builds run with it paused, :func:`deckgen.build.build`)."""
+    for the garbage collector (builds pause its full collections, :func:`deckgen.workers.collector_paused`)."""
     if end == 0:
         return ()
     if chars == 0:

@@ -206,8 +206,7 @@ def collector_paused() -> Iterator[None]:
     """
     with _PAUSE_LOCK:
         if not _PAUSES:
-            _SAVED[:] = gc.get_threshold()
-            gc.set_threshold(_SAVED[0], _SAVED[1], _NEVER)
+            _SAVED[:] = _no_full_collections()
         _PAUSES.append(True)
     try:
         yield
@@ -219,6 +218,15 @@ def collector_paused() -> Iterator[None]:
 
 
 _NEVER = 1 << 30  # young collections between two full ones: never, in practice
+
+
+def _no_full_collections() -> tuple[int, int, int]:
+    """Stop full collections, keeping the young generations' thresholds; the settings before."""
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], _NEVER)
+    return before
+
+
 _PAUSE_LOCK = threading.Lock()
 _PAUSES: list[bool] = []  # one per build running with full collections paused
 _SAVED: list[int] = []  # the collector's thresholds before the first of them
@@ -236,8 +244,7 @@ def _worker_started() -> None:
     import atexit
     import signal
 
-    threshold = gc.get_threshold()
-    gc.set_threshold(threshold[0], threshold[1], _NEVER)
+    _no_full_collections()
     atexit.register(os._exit, 0)
     # Ctrl-C reaches the whole process group: the parent says "interrupted" once.  A worker stops by SystemExit,
     # which multiprocessing ends quietly (a KeyboardInterrupt while it waits for a task prints a traceback) and

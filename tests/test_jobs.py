@@ -258,8 +258,7 @@ def test_ctrl_c_during_a_build_in_workers_is_one_line_and_leaves_nothing(tmp_pat
     )
 
     def workers_of(pid: int) -> list[str]:
-        found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-        return [worker for worker in found if worker]
+        return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
 
     deadline = time.monotonic() + 60
     while len(workers_of(child.pid)) < 3 and child.poll() is None and time.monotonic() < deadline:
