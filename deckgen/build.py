@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import workers
-from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich
+from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich, prepare
 from .errors import DeckgenError, InputError
 from .minefiles import input_name, mine_all
 from .notices import Notice
@@ -122,6 +122,7 @@ def _render_chunk(entries: list[Entry], words: object, options: RenderOptions) -
     annotated = workers.received(words)
     if not isinstance(annotated, Annotated):
         raise TypeError(f"not the annotated words: {type(annotated).__name__}")
+    prepare(entries, annotated)
     return [_render_one(enrich(entry, annotated), options) for entry in entries]
 
 
@@ -159,8 +160,11 @@ def _rendered(
             for done in workers.mapped_in_order(pool(), _render_chunk, chunks, (words, options), jobs * CHUNKS_AHEAD):
                 yield from done
         return
-    while entries:
-        yield _render_one(enrich(entries.pop(), annotated), options)
+    for chunk in _popped(entries, CHUNK_ENTRIES):
+        prepare(chunk, annotated)
+        chunk.reverse()
+        while chunk:
+            yield _render_one(enrich(chunk.pop(), annotated), options)
 
 
 def _popped(backwards: list[Entry], size: int) -> Iterator[list[Entry]]:

@@ -6,13 +6,17 @@ that reading, never by the dictionary's first entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .hsk import NO_LEVELS, HskLevels
 from .mine import Occurrence
 from .pinyin import join_syllables, normalise
 from .sentences import Example
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .spoken import Annotated
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,25 @@ def _capitalised(syllables: tuple[str, ...], cedict_pinyin: str) -> tuple[str, .
     if len(theirs) != len(syllables):
         return syllables
     return tuple(s[:1].upper() + s[1:] if t[:1].isupper() else s for s, t in zip(syllables, theirs, strict=True))
+
+
+def prepare(entries: Sequence[Entry], annotated: Annotated) -> None:
+    """Do ahead, stage by stage over a batch of *entries*, the sentence work :func:`enrich` then finds done.
+
+    All their sentences go through OpenCC in one call, then all are read
+    aloud, so that each stage works with its own tables warm in the CPU's
+    caches: entry by entry, the dictionary, OpenCC's tables, jieba's and
+    pypinyin's crowded each other out, and the same work took longer.
+    *annotated* must be the index :func:`enrich` is then given: it keeps the sentences read.
+    """
+    from .script import convert_sentences
+    from .spoken import sentence_pinyin
+
+    firsts = [entry.examples[0] for entry in entries if entry.examples and not entry.traditional]
+    convert_sentences(first.text for first in firsts)
+    for entry in entries:
+        if entry.examples:
+            sentence_pinyin(entry.examples[0], annotated)
 
 
 def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None) -> Entry:

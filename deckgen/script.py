@@ -9,7 +9,8 @@ simplified entries.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from collections.abc import Iterable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .dictionary import DictionaryError
@@ -58,10 +59,41 @@ def traditional_in_context(before: str, word: str, after: str) -> str:
     return converted[len(before) : len(before) + len(word)]
 
 
-@lru_cache(maxsize=4096)
+# Sentences converted, by text: a sentence is the first example of each new word in it.
+_SENTENCES: dict[str, str] = {}
+_SENTENCES_KEPT = 4096
+
+
 def _sentence_traditional(sentence: str) -> str:
-    """Memoised: a sentence is the first example of each new word in it."""
-    return traditional_of(sentence)
+    converted = _SENTENCES.get(sentence)
+    if converted is None:
+        converted = traditional_of(sentence)
+        _kept(((sentence, converted),))
+    return converted
+
+
+def convert_sentences(sentences: Iterable[str]) -> None:
+    """Convert many sentences for :func:`traditional_in_context` in one call to OpenCC.
+
+    OpenCC's phrases never span a line break, so each line of the joined text
+    converts as it would alone (a test holds the two equal); one call over a
+    batch of sentences took a quarter of the time of one call each among the
+    rest of the enrichment.
+    """
+    todo = [s for s in dict.fromkeys(sentences) if s and "\n" not in s and s not in _SENTENCES]
+    if not todo:
+        return
+    converted = traditional_of("\n".join(todo)).split("\n")
+    if len(converted) == len(todo):
+        _kept(zip(todo, converted, strict=True))
+
+
+def _kept(pairs: Iterable[tuple[str, str]]) -> None:
+    """Remember converted sentences: the recent ones suffice, as a book's words come one sentence after another."""
+    for sentence, converted in pairs:
+        if len(_SENTENCES) >= _SENTENCES_KEPT:
+            _SENTENCES.clear()
+        _SENTENCES[sentence] = converted
 
 
 def simplified_of(text: str) -> str:

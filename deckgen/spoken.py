@@ -101,13 +101,8 @@ def _proper(word: str, syllables: Sequence[str]) -> bool:
     """
     if len(word) < 2 or _CALENDAR.match(word):
         return False  # CC-CEDICT capitalises months and weekdays (Yi1 yue4); pinyin orthography does not
-    return _proper_reading(word, tuple(s.lower() for s in syllables))
-
-
-@lru_cache(maxsize=1 << 16)
-def _proper_reading(word: str, wanted: tuple[str, ...]) -> bool:
-    """Memoised: every word of every sentence asks, and the answer depends on the word and reading alone."""
-    matching = [row for row in rows(word) if tuple(s.lower() for s in _row_syllables(row)) == wanted]
+    wanted = [s.lower() for s in syllables]
+    matching = [row for row in rows(word) if [s.lower() for s in _row_syllables(row)] == wanted]
     return bool(matching) and all(row.proper for row in matching)
 
 
@@ -194,7 +189,7 @@ def _tokens(example: Example, annotated: Annotated) -> list[_Token]:
     return out
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)
 def _tagged_piece(piece: str) -> tuple[_Token, ...]:
     """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form.
 
@@ -414,7 +409,7 @@ _SPACE_AFTER = re.compile(r"([(\[“‘])\s+")
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)
 def _written(word: str, syllables: tuple[str, ...], said: tuple[str, ...] = ()) -> str:
     """*word* read as *syllables* (or as *said* in its sentence), joined, capitalised if a proper noun (Běijīng)."""
     out = list(said or syllables)

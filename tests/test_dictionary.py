@@ -11,11 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen import dictcache, dictionary, folders, senses
+from deckgen import dictcache, dictionary, folders, script, senses
 from deckgen.dictionary import attribution
 from deckgen.errors import DeckgenError
 from deckgen.script import simplified_of, traditional_of
 from deckgen.senses import DictEntry, lookup
+
+from .conftest import EXAMPLE
 
 
 def _clear_memos() -> None:
@@ -325,6 +327,32 @@ CONVERSIONS = [
 @pytest.mark.parametrize(("convert", "text", "expected"), CONVERSIONS)
 def test_script_conversion(convert: object, text: str, expected: str) -> None:
     assert convert(text) == expected  # type: ignore[operator]
+
+
+def test_sentences_converted_together_read_as_each_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One OpenCC call over sentences joined by line breaks converts each as a call of its own would."""
+    texts = [EXAMPLE, *sorted((Path(__file__).parent / "teacher").glob("*.txt"))]
+    sentences = [s for path in texts for s in path.read_text(encoding="utf-8").replace("。", "。\n").splitlines()]
+    sentences += ["我们一起干活", "收拾得很干净", "然后皇后来了", "头发", "里面的面条", "", "一行\n两行"]
+    monkeypatch.setattr(script, "_SENTENCES", {})
+    script.convert_sentences(sentences)
+    assert "一行\n两行" not in script._SENTENCES and "" not in script._SENTENCES  # a line break: converted alone
+    together = dict(script._SENTENCES)
+    assert len(together) > 50
+    assert together == {s: traditional_of(s) for s in together}
+    assert (together["我们一起干活"], together["收拾得很干净"]) == ("我們一起幹活", "收拾得很乾淨")
+    calls: list[str] = []
+    monkeypatch.setattr(script, "traditional_of", lambda text: calls.append(text) or text)
+    assert script.traditional_in_context("我们一起", "干", "活") == "幹"  # found converted: no call
+    assert calls == []
+
+
+def test_converted_sentences_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(script, "_SENTENCES", {})
+    monkeypatch.setattr(script, "_SENTENCES_KEPT", 10)
+    script.convert_sentences(f"第{n}个后来" for n in range(25))
+    assert 0 < len(script._SENTENCES) <= 10
+    assert script._SENTENCES["第24个后来"] == "第24個後來"
 
 
 def test_attribution_is_one_line_crediting_cc_cedict() -> None:

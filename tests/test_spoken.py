@@ -85,3 +85,27 @@ def test_the_articles_annotation_elsewhere_wins() -> None:
 def test_spoken_sandhi_of_the_annotation_is_kept() -> None:
     example = Example("", "一样", "高。", readings=((0, ("yí", "yàng")),))
     assert sentence_pinyin(example) == "yíyàng gāo."
+
+
+def test_entries_prepared_together_enrich_as_each_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare() reads a batch's sentences stage by stage; enrich() then finds them read, and says the same."""
+    from deckgen import script, spoken
+    from deckgen.enrich import enrich, group, prepare
+    from deckgen.mine import mine_lines
+
+    from .conftest import EXAMPLE
+
+    lines = enumerate(EXAMPLE.read_text(encoding="utf-8").splitlines(), 1)
+    entries = group(mine_lines(lines).occurrences)
+    assert len(entries) > 10
+    readings = {e.hanzi: e.syllables for e in entries}
+    alone = [enrich(entry, spoken.Annotated(readings)) for entry in entries]
+    monkeypatch.setattr(script, "_SENTENCES", {})
+    index = spoken.Annotated(readings)
+    prepare(entries, index)
+    assert set(index.said) == {(e.examples[0].text, e.examples[0].readings) for e in entries if e.examples}
+    read: list[object] = []
+    monkeypatch.setattr(spoken, "_read_aloud", lambda *args: read.append(args) or "")
+    monkeypatch.setattr(script, "traditional_of", lambda text: read.append(text) or text)
+    assert [enrich(entry, index) for entry in entries] == alone
+    assert read == []  # every sentence was read aloud and converted ahead
