@@ -85,6 +85,8 @@ def convert_sentences(sentences: Iterable[str]) -> None:
         return
     converted = traditional_of("\n".join(todo)).split("\n")
     if len(converted) == len(todo):
+        if len(_SENTENCES) + len(todo) > _SENTENCES_KEPT:
+            _SENTENCES.clear()  # room for the whole batch: what is converted ahead is still there when asked for
         _kept(zip(todo, converted, strict=True))
 
 

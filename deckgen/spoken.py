@@ -129,6 +129,11 @@ class Annotated(Mapping[str, tuple[str, ...]]):
     def __getitem__(self, word: str) -> tuple[str, ...]:
         return self.readings[word]
 
+    def make_room(self, sentences: int) -> None:
+        """Forget the sentences read so far if *sentences* more would not fit: a batch read ahead stays whole."""
+        if len(self.said) + sentences > _SENTENCES_KEPT:
+            self.said.clear()
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.readings)
 

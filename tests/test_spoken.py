@@ -109,3 +109,23 @@ def test_entries_prepared_together_enrich_as_each_alone(monkeypatch: pytest.Monk
     monkeypatch.setattr(script, "traditional_of", lambda text: read.append(text) or text)
     assert [enrich(entry, index) for entry in entries] == alone
     assert read == []  # every sentence was read aloud and converted ahead
+
+
+def test_a_batch_read_ahead_stays_whole_when_the_memo_is_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentences kept are bounded, and a batch prepared ahead is never half forgotten before it is used."""
+    from deckgen import script, spoken
+    from deckgen.enrich import Entry, prepare
+
+    monkeypatch.setattr(spoken, "_SENTENCES_KEPT", 8)
+    monkeypatch.setattr(script, "_SENTENCES_KEPT", 8)
+    monkeypatch.setattr(script, "_SENTENCES", {})
+    index = spoken.Annotated({})
+    batches = [
+        [Entry("后来", ("hòu", "lái"), (Example(f"第{b}{n}次", "后来", "他走了。"),), ()) for n in range(5)]
+        for b in range(3)
+    ]
+    for batch in batches:
+        prepare(batch, index)
+        texts = {entry.examples[0].text for entry in batch}
+        assert texts <= {text for text, _ in index.said} and texts <= set(script._SENTENCES)
+        assert len(index.said) <= 8 and len(script._SENTENCES) <= 8
