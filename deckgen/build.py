@@ -21,7 +21,7 @@ from .errors import DeckgenError, InputError
 from .minefiles import input_name, mine_all
 from .notices import Notice
 from .read import Text
-from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render
+from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render, shared
 from .select import Filters, apply_filters, consult_library
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,7 +127,7 @@ def _render_chunk(entries: list[Entry], words: object, options: RenderOptions) -
 
 
 def _render_one(entry: Entry, options: RenderOptions) -> _Rendered:
-    return render(entry, options), Exported(entry.key, entry.sources)
+    return render(entry, options), Exported(entry.key, shared(entry.sources))
 
 
 # Builds of this many entries or more enrich them in the workers, this many per task, with this many

@@ -86,7 +86,12 @@ class RenderedNote:
     tags: tuple[str, ...]
 
     def __init__(self, hanzi: str, pinyin: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> None:
-        for name, value in (("hanzi", hanzi), ("pinyin", pinyin), ("tags", tags), ("_packed", _pack(fields))):
+        for name, value in (
+            ("hanzi", hanzi),
+            ("pinyin", pinyin),
+            ("tags", shared(tuple(tags))),
+            ("_packed", _pack(fields)),
+        ):
             object.__setattr__(self, name, value)
 
     def field(self, name: str) -> str:
@@ -118,6 +123,24 @@ def _restore(hanzi: str, pinyin: str, packed: bytes | tuple[str, ...], tags: tup
     for name, value in (("hanzi", hanzi), ("pinyin", pinyin), ("_packed", packed), ("tags", tags)):
         object.__setattr__(note, name, value)
     return note
+
+
+_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def shared(value: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple object for each distinct *value* (memoised, up to 4,096 values).
+
+    A note's tags and an entry's sources repeat across a book (a few dozen
+    distinct tuples for 40,000 notes); sharing one object keeps one copy in
+    memory, and pickle sends a chunk's shared object once.
+    """
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) >= 4096:
+            _SHARED.clear()
+        found = _SHARED[value] = value
+    return found
 
 
 def _pack(fields: tuple[str, ...]) -> bytes | tuple[str, ...]:

@@ -304,3 +304,16 @@ def test_an_idle_worker_stops_quietly_on_ctrl_c(capfd: pytest.CaptureFixture[str
             os.kill(int(pid), signal.SIGINT)
         assert not _alive(sorted(pids), within=10.0)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_equal_tags_and_sources_are_one_object_and_stay_one_through_pickle(tmp_path: Path) -> None:
+    """A book's notes repeat a few dozen tag tuples: each is held (and sent back from a worker) once."""
+    import pickle
+
+    result = _built([_book(tmp_path)], tmp_path, 1)
+    rendered = list(zip(result.notes, result.exported, strict=True))
+    for pairs in (rendered, pickle.loads(pickle.dumps(rendered))):
+        tags = {id(note.tags) for note, _ in pairs}
+        sources = {id(done.sources) for _, done in pairs}
+        assert len(tags) == len({note.tags for note, _ in pairs}) < len(pairs)
+        assert len(sources) == len({done.sources for _, done in pairs}) == 1
