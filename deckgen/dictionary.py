@@ -153,7 +153,7 @@ def parse_line(line: str) -> Row | None:
     return Row(traditional, simplified, tuple(numbered.split()), tuple(senses), tuple(classifiers))
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=8192)
 def rows(word: str) -> tuple[Row, ...]:
     """Every CC-CEDICT line with *word* as its simplified or traditional headword, parsed, in file order."""
     from .dictcache import default_store
