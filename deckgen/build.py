@@ -147,7 +147,7 @@ def _rendered(
     """Enrich and render every entry, in order, emptying *entries* as it goes.
 
     Each entry is dropped once it is enriched and rendered, so the entries
-    still to do and the (packed) notes done never both hold the whole
+    still to do and the (compressed) notes done never both hold the whole
     build.  With several jobs and many entries, the workers that mined the
     files enrich and render chunks of entries, a few chunks ahead of the
     notes handed back.
