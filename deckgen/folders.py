@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,29 @@ def new_folder(folder: Path, marker: str) -> Iterator[Path]:
                 raise
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+# The file that describes a cache folder (what it was built from, what it holds); written last, so a folder
+# that has it is whole.
+META = "meta.json"
+
+
+@contextmanager
+def new_cache(folder: Path, meta: dict[str, object]) -> Iterator[Path]:
+    """:func:`new_folder` for a cache: the block writes its files, then *meta* is written (:data:`META`) last."""
+    with new_folder(folder, META) as temp:
+        yield temp
+        (temp / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def cache_meta(folder: Path, fingerprint: dict[str, str]) -> dict[str, Any] | None:
+    """The meta of the cache in *folder* if it was built from *fingerprint*, else None.
+
+    A missing or unreadable meta file raises OSError or ValueError, as the
+    callers' fallbacks expect of any damaged cache file.
+    """
+    meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    return meta if isinstance(meta, dict) and meta.get("fingerprint") == fingerprint else None
 
 
 def save_trie(trie: Any, path: Path) -> None:

@@ -21,7 +21,6 @@ marisa-trie won over SQLite by measurement: per DAG position 1.3 µs against
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -37,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Bump when the files of the index or the meaning of their contents change.
 _FORMAT = 1
-_WORDS, _COUNTS, _TAGS, _META = "words.marisa", "counts.u32", "tags.u8", "meta.json"
+_WORDS, _COUNTS, _TAGS = "words.marisa", "counts.u32", "tags.u8"
 _NO_TAG = 255
 
 # jieba's block patterns, as in jieba 0.42.1: Tokenizer.cut segments runs of the
@@ -311,14 +310,13 @@ def _build(words: dict[str, tuple[int, str | None]], total: int, origin: str) ->
 
 
 def _write(folder: Path, index: JiebaIndex, meta: dict[str, object]) -> None:
-    """Write the index's files to a temporary folder, then rename it into place (:func:`deckgen.folders.new_folder`)."""
-    from .folders import new_folder, save_trie
+    """Write the index's files to a temporary folder, then rename it into place (:func:`deckgen.folders.new_cache`)."""
+    from .folders import new_cache, save_trie
 
-    with new_folder(folder, _META) as temp:
+    with new_cache(folder, meta) as temp:
         save_trie(index.trie, temp / _WORDS)
         (temp / _COUNTS).write_bytes(index.counts.tobytes())
         (temp / _TAGS).write_bytes(index.tags.tobytes())
-        (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
 def _mapped(path: Path, code: Literal["I", "B"]) -> memoryview:
@@ -335,9 +333,11 @@ def _open(folder: Path, fingerprint: dict[str, str]) -> JiebaIndex | None:
     """The cached index in *folder*, or None if it is missing, stale or damaged."""
     import marisa_trie
 
+    from .folders import cache_meta
+
     try:
-        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
-        if meta.get("fingerprint") != fingerprint:
+        meta = cache_meta(folder, fingerprint)
+        if meta is None:
             return None
         trie = marisa_trie.Trie()
         trie.mmap(str(folder / _WORDS))

@@ -22,7 +22,6 @@ texts, and the converters on every syllable and on random strings.
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import re
@@ -39,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # Bump when the files of the tables or the meaning of their contents change.
 _FORMAT = 2
 _CHARS, _PHRASES, _PREFIXES = "chars.marisa", "phrases.marisa", "prefixes.marisa"
-_CONVERT, _META = "convert.marshal", "meta.json"
+_CONVERT = "convert.marshal"
 # pypinyin's files whose change (an upgrade) rebuilds the tables.
 _SOURCES = ("__init__.py", "constants.py", "pinyin_dict.json", "phrases_dict.json", "style/_tone_convert.py")
 # The letters whose to_normal is taken from pypinyin letter by letter; any other character sends the
@@ -258,26 +257,27 @@ def _prefixes(phrases: dict[str, str]) -> set[str]:
 def _write(
     folder: Path, chars: dict[str, str], phrases: dict[str, str], convert: dict[str, Any], meta: dict[str, object]
 ) -> None:
-    """Write the tables to a temporary folder, then rename it into place (:func:`deckgen.folders.new_folder`)."""
+    """Write the tables to a temporary folder, then rename it into place (:func:`deckgen.folders.new_cache`)."""
     import marisa_trie
 
-    from .folders import new_folder, save_trie
+    from .folders import new_cache, save_trie
 
-    with new_folder(folder, _META) as temp:
+    with new_cache(folder, meta) as temp:
         save_trie(marisa_trie.BytesTrie((k, v.encode()) for k, v in chars.items()), temp / _CHARS)
         save_trie(marisa_trie.BytesTrie((k, v.encode()) for k, v in phrases.items()), temp / _PHRASES)
         save_trie(marisa_trie.Trie(_prefixes(phrases)), temp / _PREFIXES)
         (temp / _CONVERT).write_bytes(marshal.dumps(convert))
-        (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
 def _open(folder: Path, fingerprint: dict[str, str]) -> PinyinTables | None:
     """The cached tables in *folder*, or None if they are missing, stale or damaged."""
     import marisa_trie
 
+    from .folders import cache_meta
+
     try:
-        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
-        if meta.get("fingerprint") != fingerprint:
+        meta = cache_meta(folder, fingerprint)
+        if meta is None:
             return None
         chars, phrases, prefixes = marisa_trie.BytesTrie(), marisa_trie.BytesTrie(), marisa_trie.Trie()
         chars.mmap(str(folder / _CHARS))
