@@ -187,7 +187,7 @@ def prepare(entries: Sequence[Entry], annotated: Annotated) -> None:
 
     firsts = [entry.examples[0] for entry in entries if entry.examples and not entry.traditional]
     convert_sentences(first.text for first in firsts)
-    annotated.make_room(len(entries))
+    annotated.said.make_room(len(entries))
     for entry in entries:
         if entry.examples:
             sentence_pinyin(entry.examples[0], annotated)

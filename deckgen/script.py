@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .dictionary import DictionaryError
+from .memo import Recent
 
 if TYPE_CHECKING:  # pragma: no cover
     import opencc
@@ -60,16 +61,12 @@ def traditional_in_context(before: str, word: str, after: str) -> str:
 
 
 # Sentences converted, by text: a sentence is the first example of each new word in it.
-_SENTENCES: dict[str, str] = {}
-_SENTENCES_KEPT = 4096
+_SENTENCES: Recent[str, str] = Recent(4096)
 
 
 def _sentence_traditional(sentence: str) -> str:
     converted = _SENTENCES.get(sentence)
-    if converted is None:
-        converted = traditional_of(sentence)
-        _kept(((sentence, converted),))
-    return converted
+    return converted if converted is not None else _SENTENCES.keep(sentence, traditional_of(sentence))
 
 
 def convert_sentences(sentences: Iterable[str]) -> None:
@@ -85,17 +82,9 @@ def convert_sentences(sentences: Iterable[str]) -> None:
         return
     converted = traditional_of("\n".join(todo)).split("\n")
     if len(converted) == len(todo):
-        if len(_SENTENCES) + len(todo) > _SENTENCES_KEPT:
-            _SENTENCES.clear()  # room for the whole batch: what is converted ahead is still there when asked for
-        _kept(zip(todo, converted, strict=True))
-
-
-def _kept(pairs: Iterable[tuple[str, str]]) -> None:
-    """Remember converted sentences: the recent ones suffice, as a book's words come one sentence after another."""
-    for sentence, converted in pairs:
-        if len(_SENTENCES) >= _SENTENCES_KEPT:
-            _SENTENCES.clear()
-        _SENTENCES[sentence] = converted
+        _SENTENCES.make_room(len(todo))  # what is converted ahead is still there when asked for
+        for sentence, traditional in zip(todo, converted, strict=True):
+            _SENTENCES.keep(sentence, traditional)
 
 
 def simplified_of(text: str) -> str:

@@ -25,6 +25,7 @@ from functools import lru_cache
 from . import segment
 from .align import HANZI, is_hanzi
 from .dictionary import rows
+from .memo import Recent
 from .pinyin import join_syllables, strip_tones, tone_of
 from .pinyintables import tables
 from .script import simplified_of
@@ -119,7 +120,7 @@ class Annotated(Mapping[str, tuple[str, ...]]):
     def __init__(self, readings: Mapping[str, tuple[str, ...]]) -> None:
         self.readings = dict(readings)
         # Sentences already read, by text and readings: a sentence is the first example of each new word in it.
-        self.said: dict[tuple[str, tuple[tuple[int, tuple[str, ...]], ...]], str] = {}
+        self.said: Recent[tuple[str, tuple[tuple[int, tuple[str, ...]], ...]], str] = Recent(_SENTENCES_KEPT)
         sizes: dict[str, set[int]] = {}
         for word in self.readings:
             if 2 <= len(word) <= _LONGEST_ANNOTATED:
@@ -128,11 +129,6 @@ class Annotated(Mapping[str, tuple[str, ...]]):
 
     def __getitem__(self, word: str) -> tuple[str, ...]:
         return self.readings[word]
-
-    def make_room(self, sentences: int) -> None:
-        """Forget the sentences read so far if *sentences* more would not fit: a batch read ahead stays whole."""
-        if len(self.said) + sentences > _SENTENCES_KEPT:
-            self.said.clear()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.readings)
@@ -342,11 +338,7 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
     index = annotated if isinstance(annotated, Annotated) else Annotated(annotated or {})
     key = (example.text, example.readings)
     said = index.said.get(key)
-    if said is None:
-        if len(index.said) >= _SENTENCES_KEPT:
-            index.said.clear()  # the words of one sentence come one after another: recent sentences suffice
-        said = index.said[key] = _read_aloud(example, index)
-    return said
+    return said if said is not None else index.said.keep(key, _read_aloud(example, index))
 
 
 _SENTENCES_KEPT = 4096

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from deckgen import dictcache, dictionary, folders, script, senses
 from deckgen.dictionary import attribution
 from deckgen.errors import DeckgenError
+from deckgen.memo import Recent
 from deckgen.script import simplified_of, traditional_of
 from deckgen.senses import DictEntry, lookup
 
@@ -341,7 +342,7 @@ def test_sentences_converted_together_read_as_each_alone(monkeypatch: pytest.Mon
     texts = [EXAMPLE, *sorted((Path(__file__).parent / "teacher").glob("*.txt"))]
     sentences = [s for path in texts for s in path.read_text(encoding="utf-8").replace("。", "。\n").splitlines()]
     sentences += ["我们一起干活", "收拾得很干净", "然后皇后来了", "头发", "里面的面条", "", "一行\n两行"]
-    monkeypatch.setattr(script, "_SENTENCES", {})
+    monkeypatch.setattr(script, "_SENTENCES", Recent(4096))
     script.convert_sentences(sentences)
     assert "一行\n两行" not in script._SENTENCES and "" not in script._SENTENCES  # a line break: converted alone
     together = dict(script._SENTENCES)
@@ -355,8 +356,7 @@ def test_sentences_converted_together_read_as_each_alone(monkeypatch: pytest.Mon
 
 
 def test_converted_sentences_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(script, "_SENTENCES", {})
-    monkeypatch.setattr(script, "_SENTENCES_KEPT", 10)
+    monkeypatch.setattr(script, "_SENTENCES", Recent(10))
     script.convert_sentences(f"第{n}个后来" for n in range(25))
     assert 0 < len(script._SENTENCES) <= 10
     assert script._SENTENCES["第24个后来"] == "第24個後來"

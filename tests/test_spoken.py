@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from deckgen.memo import Recent
 from deckgen.sentences import Example
 from deckgen.spoken import sentence_pinyin
 
@@ -100,7 +101,7 @@ def test_entries_prepared_together_enrich_as_each_alone(monkeypatch: pytest.Monk
     assert len(entries) > 10
     readings = {e.hanzi: e.syllables for e in entries}
     alone = [enrich(entry, spoken.Annotated(readings)) for entry in entries]
-    monkeypatch.setattr(script, "_SENTENCES", {})
+    monkeypatch.setattr(script, "_SENTENCES", Recent(4096))
     index = spoken.Annotated(readings)
     prepare(entries, index)
     assert set(index.said) == {(e.examples[0].text, e.examples[0].readings) for e in entries if e.examples}
@@ -117,8 +118,7 @@ def test_a_batch_read_ahead_stays_whole_when_the_memo_is_full(monkeypatch: pytes
     from deckgen.enrich import Entry, prepare
 
     monkeypatch.setattr(spoken, "_SENTENCES_KEPT", 8)
-    monkeypatch.setattr(script, "_SENTENCES_KEPT", 8)
-    monkeypatch.setattr(script, "_SENTENCES", {})
+    monkeypatch.setattr(script, "_SENTENCES", Recent(8))
     index = spoken.Annotated({})
     batches = [
         [Entry("后来", ("hòu", "lái"), (Example(f"第{b}{n}次", "后来", "他走了。"),), ()) for n in range(5)]
