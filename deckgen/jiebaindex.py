@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import marisa_trie
 
 # Bump when the files of the index or the meaning of their contents change.
-_FORMAT = 1
+_FORMAT = 2  # 2: meta.json lists the long words' heads (JiebaIndex.long_heads)
 _WORDS, _COUNTS, _TAGS = "words.marisa", "counts.u32", "tags.u8"
 _NO_TAG = 255
 
@@ -63,6 +63,9 @@ class JiebaIndex:
     total: int
     longest: int
     origin: str
+    # The first four characters of every word of five or more (with a count): a word that covers a character
+    # from four or more places before it starts with one of these, so :meth:`covering` asks the trie less often.
+    long_heads: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     # log(count) - log(total) by key id (NaN: no count), filled as the route meets words (the same float jieba
     # adds); a list, sized on first use, because indexing it is faster than a dict's get in _route's inner loop
     weights: list[float | None] = field(default_factory=list, compare=False, repr=False)
@@ -144,6 +147,29 @@ class JiebaIndex:
             at = end
         if run_start >= 0:
             out.append((block[run_start:], offset + run_start, offset + size, True))
+        return out
+
+    def covering(self, text: str, position: int) -> list[tuple[str, int]]:
+        """Every word of two or more characters that jieba could cut around ``text[position]``, with its start.
+
+        jieba's no-HMM route only ever cuts dictionary words that have a count,
+        or single characters, so the word its segmentation puts around a
+        character is one of these (or the character alone), whatever the text
+        around.  A check that holds for all of them needs no segmentation.
+
+        >>> default_index().covering('吐蕃王朝', 1)
+        [('吐蕃', 0)]
+        """
+        prefixes, counts, longest, heads = self.trie.iter_prefixes_with_ids, self.counts, self.longest, self.long_heads
+        out: list[tuple[str, int]] = []
+        for start in range(max(0, position - longest + 1), position + 1):
+            distance = position - start
+            if distance > 3 and text[start : start + 4] not in heads:
+                continue  # only a word of five or more could reach the character from here
+            reach = distance + 1 if distance else 2  # a word from here must be at least this long to cover it
+            for word, key in prefixes(text[start : start + longest]):
+                if len(word) >= reach and counts[key]:
+                    out.append((word, start))
         return out
 
     def spans(self, text: str, offset: int = 0) -> list[tuple[str, int, int]]:
@@ -305,8 +331,12 @@ def _build(words: dict[str, tuple[int, str | None]], total: int, origin: str) ->
         counts[key] = count
         tags[key] = tag_of[tag] if tag else _NO_TAG
     longest = max(map(len, words))
-    index = JiebaIndex(trie, memoryview(counts), memoryview(tags), tag_names, total, longest, origin)
-    return index, {"total": total, "longest": longest, "tag_names": list(tag_names), "words": len(trie)}
+    long_heads = sorted({word[:4] for word, (count, _) in words.items() if len(word) > 4 and count})
+    index = JiebaIndex(
+        trie, memoryview(counts), memoryview(tags), tag_names, total, longest, origin, frozenset(long_heads)
+    )
+    meta = {"total": total, "longest": longest, "tag_names": list(tag_names), "words": len(trie)}
+    return index, {**meta, "long_heads": long_heads}
 
 
 def _write(folder: Path, index: JiebaIndex, meta: dict[str, object]) -> None:
@@ -344,8 +374,18 @@ def _open(folder: Path, fingerprint: dict[str, str]) -> JiebaIndex | None:
         counts, tags = _mapped(folder / _COUNTS, "I"), _mapped(folder / _TAGS, "B")
         if not len(trie) == len(counts) == len(tags) == meta["words"]:
             return None
+        heads = meta["long_heads"]
+        if not isinstance(heads, list) or not all(isinstance(head, str) for head in heads):
+            return None
         return JiebaIndex(
-            trie, counts, tags, tuple(meta["tag_names"]), int(meta["total"]), int(meta["longest"]), "cache"
+            trie,
+            counts,
+            tags,
+            tuple(meta["tag_names"]),
+            int(meta["total"]),
+            int(meta["longest"]),
+            "cache",
+            frozenset(heads),
         )
     except (OSError, ValueError, KeyError, TypeError, RuntimeError):
         return None

@@ -62,6 +62,17 @@ def pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return _pieces(text, start, end)
 
 
+def words_around(text: str, position: int) -> list[tuple[str, int]]:
+    """Every word of two or more characters jieba could cut around ``text[position]``, with its start.
+
+    The word :func:`tokens` puts there is one of these, or the character alone.
+
+    >>> words_around('我们一起干活吧', 4)
+    [('干活', 4)]
+    """
+    return default_index().covering(text, position)
+
+
 def word_count(word: str) -> int:
     """How often jieba's dictionary has seen *word* as a word (0 if never).
 

@@ -132,3 +132,47 @@ def test_an_unwritable_cache_costs_a_build_not_a_failure(tmp_path: Path) -> None
     index = jiebaindex.load_index(blocker / "cache")
     assert index.origin == "memory"
     assert index.cut("就业服务") == ["就业", "服务"]
+
+
+def test_the_word_jieba_cuts_around_a_character_is_always_among_those_covering_it(jieba_pair, index) -> None:
+    """The reading check asks :meth:`JiebaIndex.covering` first and segments only if one of its words objects.
+
+    It asks about hanzi only; around other characters jieba also joins runs of Latin letters and digits (1X).
+    """
+    from deckgen.align import is_hanzi
+
+    tokenizer, _ = jieba_pair
+    windows = _synthetic_windows(tokenizer, WINDOWS_PER_SOURCE, 17) + _corpus_windows(WINDOWS_PER_SOURCE, 17)
+    missing = [
+        (w, word, position)
+        for w in windows
+        for word, start, end in tokenizer.tokenize(w, HMM=False)
+        if len(word) > 1
+        for position in range(start, end)
+        if is_hanzi(w[position]) and (word, start) not in index.covering(w, position)
+    ]
+    assert missing == []
+    long_words = [w for w, c in tokenizer.FREQ.items() if c > 0 and len(w) > 4]
+    assert {w[:4] for w in long_words} == index.long_heads
+
+
+def test_the_reading_check_answers_as_the_segmentation_does(jieba_pair) -> None:
+    """contradiction() skips segmenting when no word around the character objects: never a different verdict."""
+    from deckgen.align import _against, contradiction, is_hanzi
+    from deckgen.pinyintables import tables
+
+    tokenizer, _ = jieba_pair
+    windows = _synthetic_windows(tokenizer, 1500, 19) + _corpus_windows(1500, 19)
+    checked = objections = 0
+    for w in windows:
+        tokens = list(tokenizer.tokenize(w, HMM=False))
+        for position, char in enumerate(w):
+            readings = tables().char(char) if is_hanzi(char) else None
+            for syllable in readings.split(",") if readings else ():
+                around = [(word, s) for word, s, e in tokens if s <= position < e and e - s > 1]
+                by_segmentation = _against(w, position, syllable, *around[0]) if around else ""
+                asked = contradiction(w, position, syllable, lambda tokens=tokens: tokens)
+                assert asked == by_segmentation, (w, position, syllable)
+                checked += 1
+                objections += bool(by_segmentation)
+    assert checked > 10_000 and objections > 500
