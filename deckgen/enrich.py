@@ -212,7 +212,7 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
     if not traditional and entry.examples:  # 干 in 干净 is 乾 "dry; clean", in 干活 幹 "to do"
         first = entry.examples[0]
         traditional = traditional_in_context(first.before, first.word, first.after)
-    found = lookup(entry.hanzi, entry.pinyin, traditional)
+    found = lookup(entry.hanzi, entry.pinyin, traditional, entry.syllables)
     syllables = entry.syllables
     if found:
         meaning = found.meaning

@@ -197,7 +197,7 @@ def _choose_traditional(word: str, rows: list[Row], traditional: str) -> list[Ro
 
 
 @lru_cache(maxsize=8192)
-def lookup(word: str, reading: str, traditional: str = "") -> DictEntry | None:
+def lookup(word: str, reading: str, traditional: str = "", syllables: tuple[str, ...] = ()) -> DictEntry | None:
     """The CC-CEDICT entry for *word* read as *reading*, or None.
 
     *word* may be simplified or traditional; *reading* is the card's pinyin
@@ -205,7 +205,10 @@ def lookup(word: str, reading: str, traditional: str = "") -> DictEntry | None:
     entries with that reading count (see the module's rules); *traditional*
     is the card's traditional form when the article gave it.  Entries whose
     capitalisation matches the reading's are preferred (lowercase for common
-    words, capitalised for names).
+    words, capitalised for names).  *syllables* is the reading already cut
+    into syllables, when the caller has it: joined pinyin can be cut two ways
+    (wéngé is wén gé 文革, but reads as wéng é), and cutting it again cost
+    more than the rest of the look-up.
 
     >>> lookup('长', 'zhǎng').senses[:4]
     ('chief', 'head', 'elder', 'to grow')
@@ -215,10 +218,15 @@ def lookup(word: str, reading: str, traditional: str = "") -> DictEntry | None:
     ('prosperous', 'Zhōng guó')
     """
     word = word.strip()
-    parsed = parse_reading(reading) if reading.strip() else None
-    if not word or parsed is None:
+    if syllables:
+        wanted = tuple(syllable.lower() for syllable in syllables)
+    else:
+        parsed = parse_reading(reading) if reading.strip() else None
+        if parsed is None:
+            return None
+        wanted = parsed.syllables
+    if not word:
         return None
-    wanted = parsed.syllables
     found = rows(word)
     key = reading_key(reading)
     matches = [row for row in found if reading_key(" ".join(row.syllables)) == key]
@@ -227,7 +235,7 @@ def lookup(word: str, reading: str, traditional: str = "") -> DictEntry | None:
             matches = [row for row in found if _fits(row, word, wanted, neutral)]
     if not matches:
         if len(word) > 1 and word[-1] in "儿兒" and wanted[-1] == "r":  # 玩儿 wánr: the word without its r
-            base = lookup(word[:-1], join_syllables(wanted[:-1]), traditional[:-1])
+            base = lookup(word[:-1], join_syllables(wanted[:-1]), traditional[:-1], wanted[:-1])
             if base is not None:
                 return DictEntry(base.traditional + "兒", base.simplified + "儿", base.pinyin + " r", base.senses, ())
         return None
@@ -270,7 +278,7 @@ def compose(word: str, syllables: tuple[str, ...], traditional: str = "") -> str
             if end - start == size or best[end] is None:
                 continue
             piece = word[start:end]
-            found = lookup(piece, join_syllables(syllables[start:end]), forms[start:end])
+            found = lookup(piece, join_syllables(syllables[start:end]), forms[start:end], syllables[start:end])
             if found is None and end - start > 1:
                 continue
             pieces, weight, cuts = best[end]  # type: ignore[misc]

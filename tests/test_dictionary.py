@@ -77,6 +77,30 @@ def test_reading_selects_the_entry(label: str, word: str, reading: str, wanted: 
         assert not any(banned in sense for sense in entry.senses)
 
 
+# Joined pinyin that cuts two ways: còurènào reads còu rèn ào before còu rè nào, bàngè bàng è before bàn gè.
+# With a neutral tone in CC-CEDICT (nao5, ge5) only the syllables match the entry, so the card's own are used.
+AMBIGUOUS = [
+    ("凑热闹 còu rè nào", "凑热闹", ("còu", "rè", "nào"), "to join in the fun"),
+    ("半个 bàn gè", "半个", ("bàn", "gè"), "half of sth"),
+    ("文革 wén gé", "文革", ("wén", "gé"), "Cultural Revolution"),
+]
+
+
+@pytest.mark.parametrize(("label", "word", "syllables", "wanted"), AMBIGUOUS, ids=[r[0] for r in AMBIGUOUS])
+def test_the_cards_own_syllables_find_the_entry_when_joined_pinyin_cuts_two_ways(
+    label: str, word: str, syllables: tuple[str, ...], wanted: str
+) -> None:
+    from deckgen.enrich import Entry, enrich
+    from deckgen.pinyin import join_syllables, parse_reading
+
+    joined = join_syllables(syllables)
+    assert parse_reading(joined).syllables != syllables  # type: ignore[union-attr]  # the trap is real
+    entry = lookup(word, joined, syllables=syllables)
+    assert entry is not None and wanted in entry.meaning, label
+    note = enrich(Entry(word, syllables, (), ("test",)))
+    assert wanted in note.meaning and not note.meaning.startswith("(not in CC-CEDICT"), label
+
+
 ABSENT = [
     ("稳岗 not in CC-CEDICT", "稳岗", "wěngǎng"),
     ("研学 not in CC-CEDICT", "研学", "yánxué"),
