@@ -53,7 +53,8 @@ class BuildOptions:
     filters: Filters = field(default_factory=Filters)
     examples: int = MAX_EXAMPLES
     # Processes; 0: one per CPU (up to four) for inputs of a megabyte or more, else one.  The CLI asks for 0;
-    # the library API defaults to one, since worker processes re-import a caller's unguarded main script.
+    # the library API defaults to one, since spawned workers (workers.start_method) re-import a caller's unguarded
+    # main script.
     jobs: int = 1
     keep_unsure: bool = False  # export spans that are probably not words, tagged deckgen::check
     input_format: str | None = None  # a reader of deckgen.readers; None: detected per file

@@ -158,7 +158,7 @@ class JiebaIndex:
         around.  A check that holds for all of them needs no segmentation.
 
         >>> default_index().covering('吐蕃王朝', 1)
-        [('吐蕃', 0)]
+        [('吐蕃', 0), ('吐蕃王', 0)]
         """
         prefixes, counts, longest, heads = self.trie.iter_prefixes_with_ids, self.counts, self.longest, self.long_heads
         out: list[tuple[str, int]] = []

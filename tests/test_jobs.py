@@ -63,6 +63,29 @@ def test_a_large_file_in_shares_builds_what_one_pass_builds(tmp_path: Path, monk
     assert len(sightings) == 4
 
 
+def test_workers_are_forked_only_where_no_other_thread_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked on Linux in a process of one thread, spawned beside another thread: both build what one pass builds."""
+    import sys
+    import threading
+
+    book = _book(tmp_path)
+    one = _built([book], tmp_path, 1)
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
+    chosen: list[str] = []
+    method = workers.start_method
+    monkeypatch.setattr(workers, "start_method", lambda: chosen.append(method()) or chosen[-1])
+    _same(one, _built([book], tmp_path, 2))
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        _same(one, _built([book], tmp_path, 2))
+    finally:
+        stop.set()
+        waiting.join()
+    assert chosen == ["fork" if sys.platform == "linux" else "spawn", "spawn"]
+
+
 def test_a_reader_that_needs_several_lines_reads_the_file_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -260,9 +283,11 @@ def test_ctrl_c_during_a_build_in_workers_is_one_line_and_leaves_nothing(tmp_pat
     def workers_of(pid: int) -> list[str]:
         return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
 
+    # The pool's two workers, forked on Linux; spawned ones come with a resource tracker.
+    expected = 2 if sys.platform == "linux" else 3
     deadline = time.monotonic() + 60
-    while len(workers_of(child.pid)) < 3 and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)  # the pool's two workers and its resource tracker, still starting
+    while len(workers_of(child.pid)) < expected and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     started = workers_of(child.pid)
     os.killpg(child.pid, signal.SIGINT)
     _, err = child.communicate(timeout=60)
