@@ -86,7 +86,10 @@ def process_pool(jobs: int):  # type: ignore[no-untyped-def]
     from concurrent.futures import ProcessPoolExecutor
 
     executor = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context(start_method()), initializer=_worker_started
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(start_method()),
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
     )  # a worker only ever runs a build's tasks: its collector stays paused (see collector_paused)
     try:
         _start_workers(executor, jobs)
@@ -250,8 +253,10 @@ _PAUSES: list[bool] = []  # one per build running with full collections paused
 _SAVED: list[int] = []  # the collector's thresholds before the first of them
 
 
-def _worker_started() -> None:
+def _worker_started(parent: int) -> None:
     """A worker only ever runs a build's tasks: no full collections there (see :func:`collector_paused`).
+
+    It ends with the build's process (*parent*), however that one ends: see :func:`_end_with`.
 
     Nor does it tear its heap down object by object when the pool ends it: its
     memo tables hold a few hundred thousand objects, and freeing them came to
@@ -262,6 +267,7 @@ def _worker_started() -> None:
     import atexit
     import signal
 
+    _end_with(parent)
     _no_full_collections()
     atexit.register(os._exit, 0)
     # Ctrl-C reaches the whole process group: the parent says "interrupted" once.  A worker stops by SystemExit,
@@ -272,6 +278,26 @@ def _worker_started() -> None:
         signal.signal(signal.SIGINT, _stop_starting)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     signal.signal(signal.SIGINT, _stop)
+
+
+def _end_with(parent: int) -> None:
+    """Have Linux end this worker when *parent* dies, even by SIGKILL (``PR_SET_PDEATHSIG``).
+
+    A forked worker holds both ends of the pool's pipes, so it never sees them
+    close: without this, a build killed outright (``kill -9``, the OOM killer)
+    left its workers waiting for a task forever.
+    """
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
 
 
 def _stop_starting(_signal: int, _frame: object) -> None:

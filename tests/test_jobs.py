@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -297,6 +298,34 @@ def test_ctrl_c_during_a_build_in_workers_is_one_line_and_leaves_nothing(tmp_pat
     assert len(started) >= 2
     assert not _alive(started, within=5.0)
     assert list(scratch.glob("deckgen-*")) == []  # (jieba may leave its own cache there when it builds the index)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/proc and PR_SET_PDEATHSIG are Linux's")
+def test_workers_end_when_the_build_is_killed_outright(tmp_path: Path) -> None:
+    """kill -9 (or the OOM killer) gives the build no chance to stop its workers: they must not linger."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if "(" in line]
+    book = tmp_path / "book.txt"
+    book.write_text("".join(f"第{n}段。{lines[n % len(lines)]}\n" for n in range(12_000)), encoding="utf-8")
+    argv = [sys.executable, "-m", "deckgen", "build", str(book), "--no-library", "--jobs", "2"]
+    child = subprocess.Popen(
+        [*argv, "-o", str(tmp_path / "deck.apkg")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    started: list[str] = []
+    while len(started) < 2 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        started = subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True, text=True).stdout.split()
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+    assert len(started) >= 2
+    assert _alive(started, within=5.0) == []
 
 
 def _alive(pids: list[str], within: float) -> list[str]:
