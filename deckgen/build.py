@@ -135,7 +135,7 @@ def _render_one(entry: Entry, options: RenderOptions) -> _Rendered:
 # tasks waiting per worker: what is in flight stays small.
 WORKERS_FROM_ENTRIES = 2000
 CHUNK_ENTRIES = 500
-CHUNKS_AHEAD = 2
+CHUNKS_AHEAD = 4  # with 2, a worker sometimes sat idle behind a slower chunk (2 MB build: 0.96x the time with 4)
 
 
 def _rendered(
