@@ -136,6 +136,8 @@ def _query(trie: marisa_trie.BytesTrie) -> Callable[[str], str | None]:
     get = trie.get
 
     def lines_of(word: str) -> str | None:
+        if "\x00" in word:  # marisa answers a key holding NUL with another key's bytes
+            return None
         found = get(word)
         return found[0].decode("utf-8") if found else None
 

@@ -62,12 +62,12 @@ class PinyinTables:
 
     def char(self, ch: str) -> str | None:
         """``pinyin_dict.get(ord(ch))``: the character's readings, comma-separated, most common first."""
-        found = self.chars.get(ch)
+        found = self.chars.get(ch) if ch != "\x00" else None  # marisa answers NUL with another key's bytes
         return found[0].decode() if found else None
 
     def phrase(self, word: str) -> list[list[str]] | None:
         """``PHRASES_DICT.get(word)``: each syllable's readings, the default first."""
-        found = self.phrases.get(word)
+        found = self.phrases.get(word) if "\x00" not in word else None
         if not found:
             return None
         return [syllable.split(",") for syllable in found[0].decode().split(" ")]

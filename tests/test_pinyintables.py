@@ -101,10 +101,12 @@ def test_segmenter_and_readings_equal_pypinyins(tables, pypinyin_tables) -> None
     from pypinyin import Style, lazy_pinyin
     from pypinyin.seg.simpleseg import seg
 
-    texts = _texts(pypinyin_tables[1], TEXTS, seed=7) + _corpus_texts(3000, seed=8) + ["", "a", "中"]
+    # NUL: marisa answers a key holding it with another key's bytes, so the tables never ask.
+    texts = [*_texts(pypinyin_tables[1], TEXTS, seed=7), *_corpus_texts(3000, seed=8)]
+    texts += ["", "a", "中", "\x00关键", "\x00"]
     for text in texts:
         assert tables.seg(text) == seg(text), text
-    for text in texts[:3000]:
+    for text in [*texts[:3000], *texts[-5:]]:
         assert default_readings(text) == lazy_pinyin(text, style=Style.TONE, errors=list), text
 
 
