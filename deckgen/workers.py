@@ -268,6 +268,9 @@ def _worker_started(parent: int) -> None:
     import signal
 
     _end_with(parent)
+    # SIGTERM ends a worker outright, as the pool's terminate() expects of a worker it gives up on; a forked one
+    # would otherwise keep the handler the CLI set for itself (SystemExit, see cli._exit_on_sigterm).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _no_full_collections()
     atexit.register(os._exit, 0)
     # Ctrl-C reaches the whole process group: the parent says "interrupted" once.  A worker stops by SystemExit,

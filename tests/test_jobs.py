@@ -328,6 +328,29 @@ def test_workers_end_when_the_build_is_killed_outright(tmp_path: Path) -> None:
     assert _alive(started, within=5.0) == []
 
 
+def test_a_worker_dies_of_sigterm_whatever_handler_the_build_set() -> None:
+    """The pool's terminate() must end a worker it gives up on: a forked one does not keep the CLI's SIGTERM handler."""
+    import os
+    import signal
+
+    def exit_cleanly(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)  # what the CLI sets for itself (cli._exit_on_sigterm)
+
+    previous = signal.signal(signal.SIGTERM, exit_cleanly)
+    try:
+        pool = workers.process_pool(1)
+        try:
+            pid = pool.submit(os.getpid).result()
+            (process,) = pool._processes.values()  # type: ignore[attr-defined]
+            os.kill(pid, signal.SIGTERM)
+            process.join(10)
+            assert process.exitcode == -signal.SIGTERM
+        finally:
+            pool.shutdown(wait=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _alive(pids: list[str], within: float) -> list[str]:
     """Those of *pids* still running (not gone, nor a zombie) after up to *within* seconds."""
     import time
