@@ -207,8 +207,8 @@ def lookup(word: str, reading: str, traditional: str = "", syllables: tuple[str,
     capitalisation matches the reading's are preferred (lowercase for common
     words, capitalised for names).  *syllables* is the reading already cut
     into syllables, when the caller has it: joined pinyin can be cut two ways
-    (wéngé is wén gé 文革, but reads as wéng é), and cutting it again cost
-    more than the rest of the look-up.
+    (wéngé is wén gé 文革, but reads as wéng é), and cutting it again was
+    a fifth of the look-up's time on the 2 MB benchmark.
 
     >>> lookup('长', 'zhǎng').senses[:4]
     ('chief', 'head', 'elder', 'to grow')

@@ -104,13 +104,14 @@ def start_method() -> str:
 
     A forked worker starts with deckgen's modules already imported, where a
     spawned one imports them again and, under the ``deckgen`` console script,
-    the CLI as well: about 0.3 s before it can take a task, on a 2 MB build
-    of 4.5 s.  Forking is unsafe once another thread may hold a lock (and on
-    macOS, whose system libraries refuse it), so a process with threads, such
-    as a program using the library from a thread, spawns its workers.  A
-    forked worker never touches what it inherits beyond reading: the word
-    library's SQLite connection stays the parent's, and it exits without
-    tearing anything down (:func:`_worker_started`).
+    the CLI as well: forked, the 2 MB benchmark built in 0.90x the time (five
+    alternated rounds).  Forking is unsafe once another thread may hold a
+    lock (and on macOS, where Python spawns by default because its system
+    libraries are not safe to fork), so a process with threads, such as a
+    program using the library from a thread, spawns its workers.  A forked
+    worker never touches what it inherits beyond reading: the word library's
+    SQLite connection stays the parent's; it takes back the default SIGTERM
+    and exits without tearing anything down (:func:`_worker_started`).
     """
     if sys.platform == "linux" and threading.active_count() == 1:
         return "fork"
