@@ -66,7 +66,6 @@ def test_a_large_file_in_shares_builds_what_one_pass_builds(tmp_path: Path, monk
 
 def test_workers_are_forked_only_where_no_other_thread_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Forked on Linux in a process of one thread, spawned beside another thread: both build what one pass builds."""
-    import sys
     import threading
 
     book = _book(tmp_path)
