@@ -133,13 +133,11 @@ def _write_cache(folder: Path, trie: marisa_trie.BytesTrie, meta: dict[str, obje
 
 
 def _query(trie: marisa_trie.BytesTrie) -> Callable[[str], str | None]:
-    get = trie.get
+    from .folders import trie_value
 
     def lines_of(word: str) -> str | None:
-        if "\x00" in word:  # marisa answers a key holding NUL with another key's bytes
-            return None
-        found = get(word)
-        return found[0].decode("utf-8") if found else None
+        found = trie_value(trie, word)
+        return found.decode("utf-8") if found is not None else None
 
     return lines_of
 

@@ -84,6 +84,22 @@ def cache_meta(folder: Path, fingerprint: dict[str, str]) -> dict[str, Any] | No
     return meta if isinstance(meta, dict) and meta.get("fingerprint") == fingerprint else None
 
 
+def trie_value(trie: Any, key: str) -> bytes | None:
+    """The first value of *key* in a marisa ``BytesTrie``, or None.
+
+    A key holding NUL is never asked: marisa answers it with another key's bytes.
+
+    >>> import marisa_trie
+    >>> trie = marisa_trie.BytesTrie([('a', b'1')])
+    >>> trie_value(trie, 'a'), trie_value(trie, 'b'), trie_value(trie, '\\x00')
+    (b'1', None, None)
+    """
+    if "\x00" in key:
+        return None
+    found = trie.get(key)
+    return found[0] if found else None
+
+
 def save_trie(trie: Any, path: Path) -> None:
     """Save a marisa-trie to *path*; a failed write (disk full, a file size limit) is an :class:`OSError`.
 

@@ -32,6 +32,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .folders import trie_value
+
 if TYPE_CHECKING:  # pragma: no cover
     import marisa_trie
 
@@ -62,15 +64,15 @@ class PinyinTables:
 
     def char(self, ch: str) -> str | None:
         """``pinyin_dict.get(ord(ch))``: the character's readings, comma-separated, most common first."""
-        found = self.chars.get(ch) if ch != "\x00" else None  # marisa answers NUL with another key's bytes
-        return found[0].decode() if found else None
+        found = trie_value(self.chars, ch)
+        return found.decode() if found is not None else None
 
     def phrase(self, word: str) -> list[list[str]] | None:
         """``PHRASES_DICT.get(word)``: each syllable's readings, the default first."""
-        found = self.phrases.get(word) if "\x00" not in word else None
-        if not found:
+        found = trie_value(self.phrases, word)
+        if found is None:
             return None
-        return [syllable.split(",") for syllable in found[0].decode().split(" ")]
+        return [syllable.split(",") for syllable in found.decode().split(" ")]
 
     def seg(self, text: str) -> list[str]:
         """``pypinyin.seg.simpleseg.seg(text)``: runs of hanzi cut by forward maximum matching on phrases.

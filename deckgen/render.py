@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .enrich import Entry
+from .memo import Recent
 from .pinyin import strip_tones, tone_of
 from .sentences import Example
 
@@ -126,7 +127,7 @@ def _restore(hanzi: str, pinyin: str, packed: bytes | tuple[str, ...], tags: tup
     return note
 
 
-_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
+_SHARED: Recent[tuple[str, ...], tuple[str, ...]] = Recent(4096)
 
 
 def shared(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -137,11 +138,7 @@ def shared(value: tuple[str, ...]) -> tuple[str, ...]:
     object each keeps one copy in memory, and pickle sends a chunk's once.
     """
     found = _SHARED.get(value)
-    if found is None:
-        if len(_SHARED) >= 4096:
-            _SHARED.clear()
-        found = _SHARED[value] = value
-    return found
+    return found if found is not None else _SHARED.keep(value, value)
 
 
 def _pack(fields: tuple[str, ...]) -> bytes | tuple[str, ...]:
