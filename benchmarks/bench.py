@@ -13,6 +13,8 @@ absolute times mean little: every comparison is a **ratio of two commands
 measured in the same run**, in rounds that alternate the two (each round one
 pyperf process of each, ``--append``-ed to one pyperf file), so that a burst
 of load from a neighbour slows both sides.  Each ratio is of medians.
+Before any measure, deckgen's modules are compiled to bytecode (untimed), as
+jieba's and pypinyin's were when pip installed them (:func:`compile_bytecode`).
 
 What each measure means:
 
@@ -868,6 +870,25 @@ def machine() -> dict[str, object]:
     }
 
 
+def compile_bytecode() -> bool:
+    """Compile deckgen's modules to bytecode, untimed, as installing a wheel does; True if it did.
+
+    The site-packages that jieba and pypinyin (and so the floor and the naive
+    pass) load from hold bytecode pip compiled at install time.  An editable
+    install of deckgen writes its own on the first run, unless
+    ``PYTHONDONTWRITEBYTECODE`` is set (as on the machine this was tuned on):
+    then every deckgen process, each worker included, compiled deckgen's source
+    again, and the 2 MB build took 1.16x the time of one with bytecode (three
+    alternated rounds).  Python reads bytecode whatever that variable says.
+    """
+    spec = importlib.util.find_spec("deckgen")
+    if spec is None or spec.origin is None:
+        return False
+    import compileall
+
+    return bool(compileall.compile_dir(str(Path(spec.origin).parent), quiet=1))
+
+
 def deckgen_state() -> dict[str, object]:
     """Which deckgen was measured: the checkout's commit and uncommitted files, and a hash of the
     package's source, which tells whether someone edited it while the benchmark ran."""
@@ -935,7 +956,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench = Bench(work, args.rounds, args.small, args.large, args.seed, Pyperf(pyperf_file, child_env(work), work))
     wanted = args.only.split(",") if args.only else list(MEASURES)
     at_start, deckgen_at_start = machine(), deckgen_state()
-    progress(f"work dir {work}; deckgen command: {' '.join(deckgen_command())}")
+    bytecode = compile_bytecode()
+    progress(f"work dir {work}; deckgen command: {' '.join(deckgen_command())}; bytecode compiled: {bytecode}")
     date = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     for name in MEASURES:
         if name in wanted:
@@ -947,7 +969,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "argv": argv,
         "machine": at_start,
         "loadavg_at_end": machine()["loadavg"],
-        "deckgen": {"at_start": deckgen_at_start, "at_end": deckgen_state()},
+        "deckgen": {"at_start": deckgen_at_start, "at_end": deckgen_state(), "bytecode_compiled": bytecode},
         "settings": {"rounds": args.rounds, "small_mb": args.small, "large_mb": args.large, "seed": args.seed},
         "targets": {
             "help_max_s": HELP_MAX_S,

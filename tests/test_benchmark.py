@@ -67,3 +67,12 @@ def test_tree_peak_rss_sums_a_command_and_its_children(bench: ModuleType, tmp_pa
     parent = f"import subprocess, sys; a = bytearray(50_000_000); subprocess.run([sys.executable, '-c', {child!r}])"
     total = bench.tree_peak_rss([sys.executable, "-c", parent], bench.child_env(tmp_path), tmp_path)
     assert total > 130  # MB: both processes at once, which pyperf's largest-process figure would not show
+
+
+def test_deckgen_is_measured_from_bytecode(bench: ModuleType) -> None:
+    # The benchmark compiles deckgen as pip compiled jieba and pypinyin: a bytecode file for every module.
+    import deckgen.build
+
+    assert bench.compile_bytecode()
+    source = Path(deckgen.build.__file__)
+    assert Path(importlib.util.cache_from_source(str(source))).is_file()
