@@ -75,7 +75,8 @@ class Grouper:
         pending.add(occurrence.example, occurrence.path, occurrence.flags, occurrence.traditional, self.max_examples)
         if len(occurrence.word) > 1 and "unsure" not in occurrence.flags:
             self.annotated.setdefault(occurrence.word, occurrence.spoken or occurrence.syllables)
-        pending.add_gloss(occurrence.gloss)
+        if occurrence.gloss:
+            pending.add_gloss(occurrence.gloss)
 
     def merge(self, other: Grouper) -> None:
         """Add everything *other* collected, after what this one has."""
