@@ -54,7 +54,7 @@ def char_readings(ch: str) -> tuple[str, ...]:
     >>> char_readings('率')
     ('lǜ', 'shuài', 'lüè')
     """
-    from .dictionary import rows
+    from .dictionary import readings as cedict_readings
     from .pinyintables import tables
 
     readings = tables().char(ch)
@@ -62,10 +62,10 @@ def char_readings(ch: str) -> tuple[str, ...]:
     # CC-CEDICT's neutral tones pypinyin lacks: 过 guo, as in 去过(guo).
     neutral = tuple(
         strip_tones(reading)
-        for row in rows(ch)
-        if len(row.syllables) == 1 and row.syllables[0].endswith("5")
+        for numbered in cedict_readings(ch)
+        if len(numbered) == 1 and numbered[0].endswith("5")
         for reading in found
-        if strip_tones(reading) == row.syllables[0][:-1].lower().replace("u:", "ü")
+        if strip_tones(reading) == numbered[0][:-1].lower().replace("u:", "ü")
     )
     found = tuple(dict.fromkeys((*found, *neutral)))
     return (*found, "r") if ch == "儿" else found  # erhua: 玩儿 wánr
@@ -207,11 +207,11 @@ def is_known_word(word: str) -> bool:
     """
     if len(word) == 1 or segment.word_count(word) > 0:
         return True
-    from .dictionary import rows
+    from .dictionary import readings
     from .script import simplified_of
 
     simplified = simplified_of(word)
-    return (simplified != word and segment.word_count(simplified) > 0) or bool(rows(word))
+    return (simplified != word and segment.word_count(simplified) > 0) or bool(readings(word))
 
 
 # Function words under their function reading: a span that begins or ends with one

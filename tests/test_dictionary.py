@@ -502,3 +502,15 @@ def test_a_variant_form_in_context_does_not_hide_the_main_entry() -> None:
     (entry,) = [enrich(e) for e in group(mined.occurrences)]
     assert entry.meaning.startswith("to be burdened; to carry on the back")
     assert entry.traditional == "背"
+
+
+def test_readings_are_the_rows_syllables_without_parsing_senses() -> None:
+    # dictionary.readings answers the boundary checks in place of rows: the same lines, in the same order, for
+    # thousands of CC-CEDICT's headwords, single characters and misses.
+    with dictcache._source_path() as path:
+        headwords = sorted(dictcache._parse_source(path.read_bytes()))
+    words = [*headwords[::7], "研学", "关键节点", "x", "，", "了", "行", "長"]
+    assert len(words) > 15_000
+    for word in words:
+        assert dictionary.readings(word) == tuple(row.syllables for row in dictionary.rows(word)), word
+    assert sum(1 for word in words if dictionary.readings(word)) > 15_000
