@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .hsk import NO_LEVELS, HskLevels
 from .mine import Occurrence
@@ -101,6 +101,29 @@ class Grouper:
     def entries(self) -> list[Entry]:
         """The entries, in order of first appearance."""
         return [pending.entry() for pending in self._found.values()]
+
+    def __getstate__(self) -> object:
+        """What pickle sends of a worker's grouper (``--jobs``): tuples and strings, not an object per word and example.
+
+        The grouper of a 2 MB share of the benchmark's corpus (10,281 words, 16,919
+        examples) pickled in 0.10 s and loaded in 0.18 s so, against 0.22 s and
+        0.30 s as objects: the parent loads every share while the workers mine.
+        """
+        found = [
+            (key, p.hanzi, p.syllables, [(e.before, e.word, e.after, e.readings) for e in p.examples], p.sources,
+             p.flags, p.sure, p.traditional, p.gloss)
+            for key, p in self._found.items()
+        ]  # fmt: skip
+        return self.max_examples, self.annotated, found
+
+    def __setstate__(self, state: tuple[int, dict[str, tuple[str, ...]], list[tuple[Any, ...]]]) -> None:
+        self.max_examples, self.annotated, found = state
+        self._found = {}
+        for key, hanzi, syllables, examples, sources, flags, sure, traditional, gloss in found:
+            pending = self._found[key] = _Pending(hanzi, syllables)
+            pending.examples = [Example(*example) for example in examples]
+            pending.sources, pending.flags, pending.sure = sources, flags, sure
+            pending.traditional, pending.gloss = traditional, gloss
 
 
 class _Pending:

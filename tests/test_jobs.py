@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -393,3 +394,32 @@ def test_equal_tags_and_sources_are_one_object_and_stay_one_through_pickle(tmp_p
         sources = {id(done.sources) for _, done in pairs}
         assert len(tags) == len({note.tags for note, _ in pairs}) < len(pairs)
         assert len(sources) == len({done.sources for _, done in pairs}) == 1
+
+
+def test_a_grouper_comes_back_from_a_worker_as_it_was() -> None:
+    # A worker's grouper crosses to the parent as plain tuples (Grouper.__getstate__): every entry, example, reading,
+    # source, flag and gloss must arrive, in order, and merge as the original would.
+    import pickle
+
+    from deckgen.enrich import Grouper
+    from deckgen.mine import mine_lines
+
+    text = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    grouper = Grouper(3)
+    for occurrence in mine_lines(enumerate(text, start=1), "a.txt").occurrences:
+        grouper.add(occurrence)
+    grouper.add(replace(mine_lines([(1, "沙发(shāfā)很软。")], "b.txt").occurrences[0], gloss="sofa"))
+    back = pickle.loads(pickle.dumps(grouper))
+
+    def seen(g: Grouper) -> list[object]:
+        return [(e, [x.readings for x in e.examples], e.flags, e.gloss) for e in g.entries()]
+
+    assert len(grouper.entries()) > 15 and any(e.examples[0].readings for e in grouper.entries())
+    assert seen(back) == seen(grouper) and back.annotated == grouper.annotated
+    assert back.max_examples == 3
+    both, again = Grouper(3), Grouper(3)
+    both.merge(grouper)
+    both.merge(grouper)
+    again.merge(back)
+    again.merge(pickle.loads(pickle.dumps(back)))
+    assert seen(again) == seen(both)
