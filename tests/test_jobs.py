@@ -423,3 +423,35 @@ def test_a_grouper_comes_back_from_a_worker_as_it_was() -> None:
     again.merge(back)
     again.merge(pickle.loads(pickle.dumps(back)))
     assert seen(again) == seen(both)
+
+
+@pytest.mark.parametrize(
+    ("codec", "newline"),
+    [
+        ("utf-8", "\n"),
+        ("utf-8", "\r\n"),
+        ("utf-8-sig", "\r\n"),
+        ("gb18030", "\n"),
+        ("utf-8", "mixed"),
+        ("utf-16", "\n"),
+    ],
+)
+def test_shares_skip_to_their_lines_in_every_encoding_and_line_ending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, codec: str, newline: str
+) -> None:
+    # A share starts at its first line's byte offset (counted, not decoded) where the encoding allows, and from the
+    # top where it does not (a lone CR among CR LFs, UTF-16): either way its lines, numbers and notices are one pass's.
+    book = _book(tmp_path)
+    text = book.read_text(encoding="utf-8")
+    if newline == "mixed":
+        middle = text.index("\n\n", len(text) // 2)
+        text = text[:middle].replace("\n", "\r\n") + "\r" + text[middle:].replace("\n", "\r\n")
+    else:
+        text = text.replace("\n", newline)
+    book.write_bytes(text.encode(codec))
+    one = _built([book], tmp_path, 1, codec)
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
+    monkeypatch.setattr(workers, "SHARE_MAX_BYTES", 2048)
+    assert len(workers.shares(book, 2)) > 4
+    _same(one, _built([book], tmp_path, 2, codec))
+    assert one.notes and {n.kind for n in one.notices} >= {"toneless"}

@@ -23,7 +23,7 @@ epub       e-books with ruby, one article per chapter
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -106,12 +106,16 @@ def read(
     if lines is not None:
         if name not in LINE_BY_LINE:
             lines = range(1, sys.maxsize) if lines.start <= 1 else range(0)
+        elif sample and lines.start > sample[-1].line:
+            if isinstance(found, Generator):
+                found.close()
+            every = read_lines(path, encoding, lines.start)  # the share's own lines, the ones before skipped
         every = _share(every, lines)
     return Opened(name, iter([Article(source, _line_reader(name)(every, source))]))
 
 
 def _share(lines: Iterator[SourceLine], wanted: range) -> Iterator[SourceLine]:
-    """The lines numbered in *wanted*; the ones before are still read (a bad byte there fails every share)."""
+    """The lines numbered in *wanted*, of lines that may start before it (the share that holds a bad byte fails)."""
     for line in lines:
         if line.line >= wanted.stop:
             return
