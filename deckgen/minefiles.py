@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Executor
 
     from .librows import Sighting
+    from .workers import Share
 
 SUPPORTED_STYLES = (
     "汉字(hànzì), 汉字（han4 zi4）, 汉字[hànzì], 漢字|汉字[han4 zi4], <ruby>汉字<rt>hànzì</rt></ruby>, "
@@ -67,9 +68,9 @@ def _mine_share(
     max_examples: int,
     with_sightings: bool,
     input_format: str | None,
-    lines: range | None,
+    share: Share | None,
 ) -> FileMined:
-    """:func:`mine_file` of the lines numbered in *lines* only (all of them: None), before the file-level checks."""
+    """:func:`mine_file` of the lines of *share* only (all of them: None), before the file-level checks."""
     from .librows import Sighting
     from .readers import read, read_text
 
@@ -79,7 +80,12 @@ def _mine_share(
     stats = MineStats()
     reader = ""
     try:
-        opened = read_text(path, input_format) if isinstance(path, Text) else read(path, encoding, input_format, lines)
+        if isinstance(path, Text):
+            opened = read_text(path, input_format)
+        elif share is None:
+            opened = read(path, encoding, input_format)
+        else:
+            opened = read(path, encoding, input_format, share.lines, share.offset)
         reader = opened.reader
         for article in opened.articles:
             sightings = _Sightings(articles.setdefault(article.source, []), max_examples)

@@ -170,12 +170,15 @@ def _text_files_under(directory: Path) -> list[Path]:
     return sorted(found, key=lambda member: member.relative_to(directory).parts)
 
 
-def read_lines(path: Path, encoding: str | None = None, start: int = 1) -> Iterator[SourceLine]:
+def read_lines(
+    path: Path, encoding: str | None = None, start: int = 1, offset: int | None = None
+) -> Iterator[SourceLine]:
     """Yield the non-blank lines of *path* as plain text, with their line numbers.
 
-    With *start*, the lines before that number may be skipped without being
-    decoded (one share of a large file, for several processes): the caller
-    still gets their numbers right, and must drop any earlier line it is given.
+    With *start* and *offset*, the byte offset where line *start* begins (one
+    share of a large file, :func:`deckgen.workers.shares`), the lines before
+    it are not read where the encoding lets a line begin at a byte offset; the
+    caller drops any earlier line it is given.
 
     *encoding* overrides detection (see :func:`detect_encoding`).  Line
     endings (``\\r\\n``, ``\\r``) and a byte order mark are removed; nothing
@@ -197,7 +200,7 @@ def read_lines(path: Path, encoding: str | None = None, start: int = 1) -> Itera
         raise InputError(f"{path_label(path)}: the file is empty")
     if is_html(path, sample):
         return iter(_read_html(path, codec))
-    return _stream_lines(path, codec, start)
+    return _stream_lines(path, codec, start, offset)
 
 
 def text_lines(text: Text) -> Iterator[SourceLine]:
@@ -219,23 +222,20 @@ def text_lines(text: Text) -> Iterator[SourceLine]:
     return (SourceLine(number, line) for number, line in enumerate(body.splitlines(), start=1) if line.strip())
 
 
-def _stream_lines(path: Path, codec: str, start: int = 1) -> Iterator[SourceLine]:
-    """Yield the non-blank lines of a text file, decoding as it goes, from line *start* where it can skip to it.
+def _stream_lines(path: Path, codec: str, start: int = 1, offset: int | None = None) -> Iterator[SourceLine]:
+    """Yield the non-blank lines of a text file, decoding as it goes; from *offset* (line *start*) where it can.
 
     ``newline=None`` turns ``\\r\\n`` and ``\\r`` into ``\\n`` (also across
     buffer boundaries), so line numbers match what an editor shows.
     """
-    number = 0
     found = False
+    first = start if start > 1 and offset and codecs.lookup(codec).name in _SEEKABLE_CODECS else 1
+    number = first - 1
     try:
         with path.open("rb") as raw:
-            decoding, first = codec, 1
-            skipped = _skip_to_line(raw, codec, start)
-            if skipped is not None:
-                passed, found = skipped
-                first = passed + 1
-                decoding = "utf-8" if codec == "utf-8-sig" else codec  # a U+FEFF after the first line is text
-            number = first - 1
+            if first > 1 and offset:
+                raw.seek(offset)
+            decoding = "utf-8" if first > 1 and codec == "utf-8-sig" else codec  # a U+FEFF after line 1 is text
             handle = io.TextIOWrapper(raw, encoding=decoding, errors=MARK_ERRORS, newline=None)
             for number, raw_line in enumerate(handle, start=first):
                 text = raw_line.removesuffix("\n").replace("\0", "")  # a NUL is no text, and no field may hold one
@@ -246,6 +246,8 @@ def _stream_lines(path: Path, codec: str, start: int = 1) -> Iterator[SourceLine
                 if text.strip():
                     found = True
                     yield SourceLine(number, text)
+            if not found and first > 1 and offset:
+                found = _text_before(raw, codec, offset)  # a share of blank lines ends a file that has text
     except OSError as error:
         raise os_error(path, error) from error
     except UnicodeError as error:
@@ -254,53 +256,24 @@ def _stream_lines(path: Path, codec: str, start: int = 1) -> Iterator[SourceLine
         raise InputError(f"{path_label(path)}: the file is empty")
 
 
-# Codecs in which the bytes of CR and LF only ever stand for themselves, and a line starts a character afresh:
-# a share of a file in one of them can start reading at a byte offset found by counting line feeds.
+# Codecs in which the bytes of CR and LF only ever stand for themselves and every line starts a character afresh,
+# so that decoding can start where a line begins.
 _SEEKABLE_CODECS = frozenset(
     {"utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs", "ascii", "iso8859-1", "cp1252"}
 )
-_SKIP_BLOCK = 1 << 20
 
 
-def _skip_to_line(raw: BinaryIO, codec: str, start: int) -> tuple[int, bool] | None:
-    """Move *raw* to the start of line *start* without decoding the lines before it.
-
-    Returns the number of lines passed and whether any of them held text (so
-    the empty-file check stays right), or None, with *raw* at its start, when
-    it cannot tell: line 1, a codec whose characters may hold those bytes
-    (UTF-16), or a lone CR (old Mac text), which only the text layer counts as
-    an editor does.  Reading every share of a large file from its start made
-    the shares together quadratic in its size.
-    """
-    if start <= 1 or codecs.lookup(codec).name not in _SEEKABLE_CODECS:
-        return None
-    wanted = start - 1  # line breaks to pass
-    passed = offset = 0
-    found = False
-    decoder = codecs.getincrementaldecoder(codec)("ignore")  # only to tell text from blank lines
-    while passed < wanted:
-        block = raw.read(_SKIP_BLOCK)
-        if block.endswith(b"\r"):
-            block += raw.read(1)  # a CR LF split between two blocks
-        if not block:
-            break  # fewer lines than that: nothing of the share is left
-        if block.count(b"\r") != block.count(b"\r\n"):
-            raw.seek(0)
-            return None
-        end = len(block)
-        breaks = block.count(b"\n")
-        if passed + breaks >= wanted:
-            end = 0
-            for _ in range(wanted - passed):
-                end = block.index(b"\n", end) + 1
-            breaks = wanted - passed
-        if not found:
-            text = decoder.decode(block[:end])
-            found = bool((text.removeprefix("\ufeff") if offset == 0 else text).replace("\0", "").strip())
-        passed += breaks
-        offset += end
-    raw.seek(offset)
-    return passed, found
+def _text_before(raw: BinaryIO, codec: str, end: int) -> bool:
+    """Whether the file holds any text before byte *end*: decoded from the top, a block at a time, until some."""
+    raw.seek(0)
+    decoder = codecs.getincrementaldecoder(codec)("ignore")
+    read = 0
+    while read < end and (block := raw.read(min(1 << 20, end - read))):
+        text = decoder.decode(block)
+        if (text.removeprefix("\ufeff") if read == 0 else text).replace("\0", "").strip():
+            return True
+        read += len(block)
+    return False
 
 
 def _read_html(path: Path, codec: str) -> list[SourceLine]:

@@ -21,9 +21,10 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from .read import Text
 
@@ -58,10 +59,27 @@ SHARE_BYTES = 256 * 1024
 SHARE_MAX_BYTES = 2 << 20
 
 
-def shares(path: Path | Text, jobs: int) -> list[range | None]:
-    """How to cut *path* for *jobs* processes: ranges of line numbers of about equal size, or [None] (whole).
+@dataclass(frozen=True)
+class Share:
+    """One process's part of a large file: its line numbers, and the byte offset where the first begins.
+
+    ``offset`` is None where counting line feeds does not number lines as an
+    editor does (a lone CR): the share then reads the file from its top.
+    """
+
+    lines: range
+    offset: int | None
+
+
+_BLOCK = 1 << 20
+
+
+def shares(path: Path | Text, jobs: int) -> list[Share | None]:
+    """How to cut *path* for *jobs* processes: shares of about equal numbers of lines, or [None] (whole).
 
     At least one share per process, and more for a file over ``jobs × SHARE_MAX_BYTES``.
+    Each share knows where its first line begins, so that no share reads the
+    lines before its own: all of them together read the file once.
     """
     if jobs < 2 or isinstance(path, Text):
         return [None]
@@ -69,15 +87,42 @@ def shares(path: Path | Text, jobs: int) -> list[range | None]:
         size = path.stat().st_size
         if size < SHARE_BYTES:
             return [None]
-        count = 1
+        feeds: list[int] = []  # line feeds per block
+        returns = pairs = 0  # CRs, and CRs followed by a LF
         with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                count += block.count(b"\n")
+            previous = b""
+            while block := handle.read(_BLOCK):
+                feeds.append(block.count(b"\n"))
+                if previous.endswith(b"\r") and block.startswith(b"\n"):
+                    pairs += 1
+                if crs := block.count(b"\r"):
+                    returns += crs
+                    pairs += block.count(b"\r\n")
+                previous = block
+            parts = max(jobs, -(-size // SHARE_MAX_BYTES))
+            count = 1 + sum(feeds)
+            cuts = [1 + count * share // parts for share in range(parts)] + [sys.maxsize]
+            ranges = [range(start, stop) for start, stop in pairwise(cuts) if start < stop]
+            if returns != pairs:
+                return [Share(lines, None) for lines in ranges]
+            return [Share(lines, _offset(handle, feeds, lines.start)) for lines in ranges]
     except OSError:
         return [None]  # reading it whole reports the error
-    parts = max(jobs, -(-size // SHARE_MAX_BYTES))
-    cuts = [1 + count * share // parts for share in range(parts)] + [sys.maxsize]
-    return [range(start, stop) for start, stop in pairwise(cuts) if start < stop]
+
+
+def _offset(handle: BinaryIO, feeds: list[int], line: int) -> int:
+    """The byte offset where *line* begins: just after line feed number ``line - 1``, found in its block."""
+    wanted = line - 1
+    for index, count in enumerate(feeds):
+        if wanted <= count:
+            handle.seek(index * _BLOCK)
+            block = handle.read(_BLOCK)
+            at = 0
+            for _ in range(wanted):
+                at = block.index(b"\n", at) + 1
+            return index * _BLOCK + at
+        wanted -= count
+    raise ValueError(f"line {line} is past the end of the file")  # pragma: no cover - every cut is one of its lines
 
 
 def process_pool(jobs: int):  # type: ignore[no-untyped-def]

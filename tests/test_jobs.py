@@ -455,3 +455,22 @@ def test_shares_skip_to_their_lines_in_every_encoding_and_line_ending(
     assert len(workers.shares(book, 2)) > 4
     _same(one, _built([book], tmp_path, 2, codec))
     assert one.notes and {n.kind for n in one.notices} >= {"toneless"}
+
+
+def test_each_share_knows_where_its_first_line_begins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # shares() finds the byte offset of every share's first line, so no share reads the lines before its own.
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
+    monkeypatch.setattr(workers, "SHARE_MAX_BYTES", 2048)
+    monkeypatch.setattr(workers, "_BLOCK", 1000)  # offsets found across the scan's blocks, CR LF split between two
+    book = _book(tmp_path)
+    for newline in ("\n", "\r\n"):
+        data = book.read_text(encoding="utf-8").replace("\n", newline).encode("utf-8")
+        book.write_bytes(data)
+        plan = workers.shares(book, 2)
+        assert len(plan) > 4
+        lines = data.decode("utf-8").split(newline)
+        for share in plan:
+            assert share is not None and share.offset is not None
+            assert data[share.offset :].decode("utf-8").split(newline)[0] == lines[share.lines.start - 1]
+    book.write_bytes(data + b"\r")  # a lone CR: counting line feeds is not how an editor numbers lines
+    assert all(share is not None and share.offset is None for share in workers.shares(book, 2))

@@ -472,22 +472,26 @@ def test_a_30_mb_file_streams_in_bounded_memory(tmp_path: Path, codec: str) -> N
     assert peak < 20 * 1024 * 1024
 
 
-def test_a_share_skips_the_lines_before_it_without_decoding_them(tmp_path: Path) -> None:
-    # read_lines(start=…) counts line feeds to reach its share: a bad byte before it is another share's to report,
-    # and the lines it gives keep their numbers.  Each share reading the file from the top was quadratic in all.
+def test_a_share_starts_at_its_offset_without_decoding_the_lines_before(tmp_path: Path) -> None:
+    # read_lines(start, offset) begins where shares() found its first line: a bad byte before it is another share's
+    # to report, and the lines it gives keep their numbers.  Each share reading the file from the top was quadratic.
     from deckgen.read import read_lines
 
     path = tmp_path / "book.txt"
     lines = ["第一行", "坏\udcff字", "", "第四行", "第五行", "", "第七行"]
     path.write_bytes("\r\n".join(lines).encode("utf-8", "surrogateescape") + b"\r\n")
-    assert [(s.line, s.text) for s in read_lines(path, "utf-8", 4)] == [(4, "第四行"), (5, "第五行"), (7, "第七行")]
+    fourth = len("\r\n".join(lines[:3]).encode("utf-8", "surrogateescape")) + 2
+    expected = [(4, "第四行"), (5, "第五行"), (7, "第七行")]
+    assert [(s.line, s.text) for s in read_lines(path, "utf-8", 4, fourth)] == expected
     with pytest.raises(InputError, match="line 2 is not valid utf-8"):
         list(read_lines(path, "utf-8"))
+    with pytest.raises(InputError, match="line 2 is not valid utf-8"):
+        list(read_lines(path, "utf-8", 4))  # without its offset, a share reads from the top
     # Blank lines at the end of a file with text before them are no empty file; a file of blank lines is.
     tail = tmp_path / "tail.txt"
     tail.write_text("第一行\n" + "\n" * 5 + "  \n", encoding="utf-8")
-    assert list(read_lines(tail, "utf-8", 3)) == []
+    assert list(read_lines(tail, "utf-8", 3, len("第一行\n\n".encode()))) == []
     blank = tmp_path / "blank.txt"
     blank.write_bytes(b" \n" * 300_000)
     with pytest.raises(InputError, match="empty"):
-        list(read_lines(blank, "utf-8", 200_000))
+        list(read_lines(blank, "utf-8", 200_000, 2 * 199_999))

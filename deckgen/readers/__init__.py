@@ -60,12 +60,17 @@ LINE_BY_LINE = frozenset({"inline"})
 
 
 def read(
-    path: Path, encoding: str | None = None, input_format: str | None = None, lines: range | None = None
+    path: Path,
+    encoding: str | None = None,
+    input_format: str | None = None,
+    lines: range | None = None,
+    offset: int | None = None,
 ) -> Opened:
     """Read *path* with the reader of its convention (detected, or *input_format*).
 
     With *lines*, only the lines numbered in that range are parsed: one share
-    of a large file, for several processes (``--jobs``).  The convention is
+    of a large file, for several processes (``--jobs``), whose first line
+    begins at byte *offset* when that is known.  The convention is
     still detected from the file's first lines.  A file whose reader needs
     more than one line at a time is read whole by the share that starts at
     line 1, and not at all by the others.
@@ -106,10 +111,10 @@ def read(
     if lines is not None:
         if name not in LINE_BY_LINE:
             lines = range(1, sys.maxsize) if lines.start <= 1 else range(0)
-        elif sample and lines.start > sample[-1].line:
+        elif sample and lines.start > sample[-1].line and offset is not None:
             if isinstance(found, Generator):
                 found.close()
-            every = read_lines(path, encoding, lines.start)  # the share's own lines, the ones before skipped
+            every = read_lines(path, encoding, lines.start, offset)  # the share's own lines; those before unread
         every = _share(every, lines)
     return Opened(name, iter([Article(source, _line_reader(name)(every, source))]))
 
