@@ -172,20 +172,18 @@ def readings(word: str) -> tuple[tuple[str, ...], ...]:
     >>> readings('了') == tuple(row.syllables for row in rows('了')), readings('研学')
     (True, ())
     """
-    from .dictcache import default_store
-
-    lines = default_store().lines_of(word)
-    if not lines:
-        return ()
-    return tuple(tuple(found.group(3).split()) for found in map(_LINE.match, lines.split("\n")) if found)
+    return tuple(tuple(found.group(3).split()) for found in map(_LINE.match, _lines(word)) if found)
 
 
 @lru_cache(maxsize=8192)
 def rows(word: str) -> tuple[Row, ...]:
     """Every CC-CEDICT line with *word* as its simplified or traditional headword, parsed, in file order."""
+    return tuple(row for row in map(parse_line, _lines(word)) if row is not None)
+
+
+def _lines(word: str) -> list[str]:
+    """The raw CC-CEDICT lines of *word* (simplified or traditional headword), in file order."""
     from .dictcache import default_store
 
     lines = default_store().lines_of(word)
-    if not lines:
-        return ()
-    return tuple(row for row in map(parse_line, lines.split("\n")) if row is not None)
+    return lines.split("\n") if lines else []

@@ -229,13 +229,14 @@ def _stream_lines(path: Path, codec: str, start: int = 1, offset: int | None = N
     buffer boundaries), so line numbers match what an editor shows.
     """
     found = False
-    first = start if start > 1 and offset and codecs.lookup(codec).name in _SEEKABLE_CODECS else 1
+    seek = offset if start > 1 and offset and codecs.lookup(codec).name in _SEEKABLE_CODECS else None
+    first = start if seek else 1
     number = first - 1
     try:
         with path.open("rb") as raw:
-            if first > 1 and offset:
-                raw.seek(offset)
-            decoding = "utf-8" if first > 1 and codec == "utf-8-sig" else codec  # a U+FEFF after line 1 is text
+            if seek:
+                raw.seek(seek)
+            decoding = "utf-8" if seek and codec == "utf-8-sig" else codec  # a U+FEFF after line 1 is text
             handle = io.TextIOWrapper(raw, encoding=decoding, errors=MARK_ERRORS, newline=None)
             for number, raw_line in enumerate(handle, start=first):
                 text = raw_line.removesuffix("\n").replace("\0", "")  # a NUL is no text, and no field may hold one
@@ -246,8 +247,8 @@ def _stream_lines(path: Path, codec: str, start: int = 1, offset: int | None = N
                 if text.strip():
                     found = True
                     yield SourceLine(number, text)
-            if not found and first > 1 and offset:
-                found = _text_before(raw, codec, offset)  # a share of blank lines ends a file that has text
+            if not found and seek:
+                found = _text_before(raw, codec, seek)  # a share of blank lines ends a file that has text
     except OSError as error:
         raise os_error(path, error) from error
     except UnicodeError as error:
