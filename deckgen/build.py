@@ -21,7 +21,7 @@ from .errors import DeckgenError, InputError
 from .minefiles import input_name, mine_all
 from .notices import Notice
 from .read import Text
-from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, render, shared
+from .render import DEFAULT_CARDS, RenderedNote, RenderOptions, pack_notes, render, shared
 from .select import Filters, apply_filters, consult_library
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,21 +114,25 @@ _Rendered = tuple[RenderedNote, "Exported"]
 
 
 def _render_chunk(entries: list[Entry], words: object, options: RenderOptions) -> list[_Rendered]:
-    """Enrich and render *entries* (in a worker): the notes, and what the library needs of each entry.
-
-    *words* is the article's annotated words, as :func:`workers.shipped` sent them.
-    """
+    """:func:`_rendered_here` in a worker; *words*: the annotated words, as sent by :func:`workers.shipped`."""
     from .spoken import Annotated
 
     annotated = workers.received(words)
     if not isinstance(annotated, Annotated):
         raise TypeError(f"not the annotated words: {type(annotated).__name__}")
+    return _rendered_here(entries, annotated, options)
+
+
+def _rendered_here(entries: list[Entry], annotated: Annotated, options: RenderOptions) -> list[_Rendered]:
+    """Enrich and render a chunk of *entries*, emptying it: the notes, packed together, and what the library needs."""
     prepare(entries, annotated)
-    return [_render_one(enrich(entry, annotated), options) for entry in entries]
-
-
-def _render_one(entry: Entry, options: RenderOptions) -> _Rendered:
-    return render(entry, options), Exported(entry.key, shared(entry.sources))
+    entries.reverse()
+    done = []
+    while entries:  # each entry is dropped once its note is made
+        entry = enrich(entries.pop(), annotated)
+        done.append((render(entry, options), Exported(entry.key, shared(entry.sources))))
+    pack_notes([note for note, _ in done])
+    return done
 
 
 # Builds of this many entries or more enrich them in the workers, this many per task, with this many
@@ -162,10 +166,7 @@ def _rendered(
                 yield from done
         return
     for chunk in _popped(entries, CHUNK_ENTRIES):
-        prepare(chunk, annotated)
-        chunk.reverse()
-        while chunk:
-            yield _render_one(enrich(chunk.pop(), annotated), options)
+        yield from _rendered_here(chunk, annotated, options)
 
 
 def _popped(backwards: list[Entry], size: int) -> Iterator[list[Entry]]:

@@ -478,3 +478,36 @@ def test_each_share_knows_where_its_first_line_begins(tmp_path: Path, monkeypatc
             assert data[share.offset :].decode("utf-8").split(newline)[0] == lines[share.lines.start - 1]
     book.write_bytes(data + b"\r")  # a lone CR: counting line feeds is not how an editor numbers lines
     assert all(share is not None and share.offset is None for share in workers.shares(book, 2))
+
+
+def test_packed_notes_read_back_in_any_order_and_cross_pickle_a_group_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's notes are compressed in groups (render.pack_notes): each reads back its own values, in any order."""
+    import pickle
+    import random
+
+    from deckgen import build as pipeline
+    from deckgen import render
+    from deckgen.render import RenderedNote, pack_notes
+
+    monkeypatch.setattr(pipeline, "pack_notes", lambda notes: None)
+    plain = _built([_book(tmp_path)], tmp_path, 1).notes  # as rendered, never packed
+    monkeypatch.undo()
+    monkeypatch.setattr(render, "PACK_GROUP", 5)
+    result = _built([_book(tmp_path)], tmp_path, 1)
+    assert all(isinstance(note._packed[0], str) for note in plain)
+    assert all(isinstance(note._packed[0], bytes) for note in result.notes)
+    assert plain == result.notes and {hash(n) for n in plain} == {hash(n) for n in result.notes}
+    order = list(range(len(plain)))
+    random.Random(5).shuffle(order)
+    assert [result.notes[i].fields for i in order] == [plain[i].fields for i in order]
+    sent = pickle.dumps(result.notes)
+    assert pickle.loads(sent) == plain
+    groups = {id(note._packed[0]) for note in result.notes}
+    assert len(groups) == -(-len(plain) // 5) > 1
+    # pickle sends each group's bytes once, not once for each of its notes
+    assert len(sent) < sum(len(blob) for blob in {note._packed[0] for note in result.notes}) + 200 * len(plain)
+    odd = RenderedNote("x", "x", tuple(f"a{chr(30)}b" if i == 2 else "" for i in range(len(plain[0].fields))), ())
+    pack_notes([odd])
+    assert odd.fields[2] == f"a{chr(30)}b"
