@@ -130,7 +130,9 @@ def _rendered_here(entries: list[Entry], annotated: Annotated, options: RenderOp
     done = []
     while entries:  # each entry is dropped once its note is made
         entry = enrich(entries.pop(), annotated)
-        done.append((render(entry, options), Exported(entry.key, shared(entry.sources))))
+        note = render(entry, options)
+        _ = note.guid  # worked out here, where the work is shared among the workers
+        done.append((note, Exported(entry.key, shared(entry.sources))))
     pack_notes([note for note, _ in done])
     return done
 

@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from .package import note_guid
 from .render import ANKI_MARKUP, FIELDS, RenderedNote
 from .safety import atomic_target
 
@@ -71,7 +70,7 @@ def json_notes(notes: Sequence[RenderedNote]) -> list[dict[str, object]]:
     """Notes as plain data: GUID, every field (HTML as in the deck) and the tags."""
     return [
         {
-            "guid": note_guid(n.hanzi, n.pinyin),
+            "guid": n.guid,
             "hanzi": n.hanzi,
             "pinyin": n.pinyin,
             "fields": dict(zip(FIELDS, n.fields, strict=True)),

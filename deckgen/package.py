@@ -156,10 +156,11 @@ def _write_collection(
                     raise ValueError(f"note {note.hanzi!r}: {len(fields)} fields, tags {note.tags!r}")
                 when = int(older.get((note.hanzi, note.pinyin), stamp))
                 note_id = next(ids)
-                guid = note_guid(note.hanzi, note.pinyin)
                 tags = " " + " ".join(note.tags) + " "
                 sort_field = fields[note_type.sort_field_index]
-                note_rows.append((note_id, guid, MODEL_ID, when, -1, tags, "\x1f".join(fields), sort_field, 0, 0, ""))
+                note_rows.append(
+                    (note_id, note.guid, MODEL_ID, when, -1, tags, "\x1f".join(fields), sort_field, 0, 0, "")
+                )
                 for card, test, required in requirements:
                     if test(fields[i] for i in required):
                         card_rows.append((next(ids), note_id, deck.deck_id, card, when, -1, *_NEW_CARD))

@@ -81,9 +81,10 @@ class RenderedNote:
     memory target.  A note made here holds its values as they are.
     """
 
-    __slots__ = ("_packed", "hanzi", "pinyin", "tags")
-    if TYPE_CHECKING:  # not a dataclass field: the values behind ``fields``, or their group and place in it
+    __slots__ = ("_guid", "_packed", "hanzi", "pinyin", "tags")
+    if TYPE_CHECKING:  # not dataclass fields: the values behind ``fields`` (or their group and place in it), the GUID
         _packed: tuple[str, ...] | tuple[bytes, int]
+        _guid: str
     hanzi: str
     pinyin: str
     fields: tuple[str, ...]  # a property over the (compressed) values, set below
@@ -91,8 +92,21 @@ class RenderedNote:
 
     def __init__(self, hanzi: str, pinyin: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> None:
         values = (("hanzi", hanzi), ("pinyin", pinyin), ("tags", shared(tuple(tags))), ("_packed", tuple(fields)))
-        for name, value in values:
+        for name, value in (*values, ("_guid", "")):
             object.__setattr__(self, name, value)
+
+    @property
+    def guid(self) -> str:
+        """The note's GUID in the deck (:func:`deckgen.package.note_guid`), worked out once.
+
+        A build asks for it where the note is rendered, in the workers, so
+        the process that writes the deck does not compute 14 µs a note.
+        """
+        if not self._guid:
+            from .package import note_guid
+
+            object.__setattr__(self, "_guid", note_guid(self.hanzi, self.pinyin))
+        return self._guid
 
     def field(self, name: str) -> str:
         return self.fields[FIELDS.index(name)]
@@ -110,7 +124,7 @@ class RenderedNote:
 
     def __reduce__(self) -> tuple[object, ...]:
         # Compressed as it is: pickle sends a group's bytes once with all the notes of a chunk.
-        return (_restore, (self.hanzi, self.pinyin, self._packed, self.tags))
+        return (_restore, (self.hanzi, self.pinyin, self._packed, self.tags, self._guid))
 
     def __repr__(self) -> str:
         return f"RenderedNote(hanzi={self.hanzi!r}, pinyin={self.pinyin!r}, fields={self.fields!r}, tags={self.tags!r})"
@@ -122,9 +136,9 @@ RenderedNote.fields = property(lambda note: _unpack(note._packed), doc="The fiel
 _Packed = tuple[str, ...] | tuple[bytes, int]  # the values as they are, or their group and place in it
 
 
-def _restore(hanzi: str, pinyin: str, packed: _Packed, tags: tuple[str, ...]) -> RenderedNote:
+def _restore(hanzi: str, pinyin: str, packed: _Packed, tags: tuple[str, ...], guid: str = "") -> RenderedNote:
     note = object.__new__(RenderedNote)
-    for name, value in (("hanzi", hanzi), ("pinyin", pinyin), ("_packed", packed), ("tags", tags)):
+    for name, value in (("hanzi", hanzi), ("pinyin", pinyin), ("_packed", packed), ("tags", tags), ("_guid", guid)):
         object.__setattr__(note, name, value)
     return note
 

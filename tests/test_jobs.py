@@ -511,3 +511,18 @@ def test_packed_notes_read_back_in_any_order_and_cross_pickle_a_group_at_a_time(
     odd = RenderedNote("x", "x", tuple(f"a{chr(30)}b" if i == 2 else "" for i in range(len(plain[0].fields))), ())
     pack_notes([odd])
     assert odd.fields[2] == f"a{chr(30)}b"
+
+
+def test_a_note_s_guid_is_worked_out_in_the_worker_and_travels_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer reads each note's GUID as the worker computed it (RenderedNote.guid), equal to package.note_guid."""
+    import pickle
+
+    from deckgen.package import note_guid
+
+    monkeypatch.setattr(pipeline, "WORKERS_FROM_ENTRIES", 1)  # rendered in the workers
+    notes = _built([_book(tmp_path)], tmp_path, 2).notes
+    assert all(note._guid == note_guid(note.hanzi, note.pinyin) for note in notes)  # set before the parent saw them
+    back = pickle.loads(pickle.dumps(notes))
+    assert [note._guid for note in back] == [note.guid for note in notes]
