@@ -444,13 +444,20 @@ def deck_fields(count: int, seed: int = SEED) -> list[NoteFields]:
 
 
 def make_notes(count: int, out: Path) -> None:
-    """Pickle *count* realistic ``RenderedNote`` objects for the deck-writing measure."""
-    from deckgen.render import FIELDS, RenderedNote
+    """Pickle *count* realistic ``RenderedNote`` objects for the deck-writing measure.
+
+    They are as a build hands them to the writer: compressed in groups, each
+    with its GUID, both worked out where the notes are rendered.
+    """
+    from deckgen.render import FIELDS, RenderedNote, pack_notes
 
     notes = [
         RenderedNote(hanzi, pinyin, tuple(values.get(name, "") for name in FIELDS), tags)
         for hanzi, pinyin, values, tags in deck_fields(count)
     ]
+    pack_notes(notes)
+    for note in notes:
+        _ = note.guid
     out.write_bytes(pickle.dumps(notes, protocol=pickle.HIGHEST_PROTOCOL))
 
 

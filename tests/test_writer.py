@@ -70,6 +70,9 @@ def test_rows_equal_genankis_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     for table in ("notes", "cards", "col"):
         assert _table(ours, table) == _table(theirs, table), table
     assert ours.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # a normal file once zipped
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    assert ours.execute(schema).fetchall() == theirs.execute(schema).fetchall()  # the indexes made again as they were
+    assert ours.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def test_a_note_with_a_spaced_tag_is_refused(tmp_path: Path) -> None:
