@@ -102,8 +102,11 @@ def _proper(word: str, syllables: Sequence[str]) -> bool:
     """
     if len(word) < 2 or _CALENDAR.match(word):
         return False  # CC-CEDICT capitalises months and weekdays (Yi1 yue4); pinyin orthography does not
+    found = rows(word)
+    if not any(row.proper for row in found):
+        return False  # most words: no line of theirs is a name
     wanted = [s.lower() for s in syllables]
-    matching = [row for row in rows(word) if [s.lower() for s in _row_syllables(row)] == wanted]
+    matching = [row for row in found if [s.lower() for s in _row_syllables(row)] == wanted]
     return bool(matching) and all(row.proper for row in matching)
 
 
