@@ -91,8 +91,8 @@ class RenderedNote:
     tags: tuple[str, ...]
 
     def __init__(self, hanzi: str, pinyin: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> None:
-        values = (("hanzi", hanzi), ("pinyin", pinyin), ("tags", shared(tuple(tags))), ("_packed", tuple(fields)))
-        for name, value in (*values, ("_guid", "")):
+        values = {"hanzi": hanzi, "pinyin": pinyin, "tags": shared(tuple(tags)), "_packed": tuple(fields), "_guid": ""}
+        for name, value in values.items():
             object.__setattr__(self, name, value)
 
     @property
@@ -187,9 +187,8 @@ def pack_notes(notes: Sequence[RenderedNote]) -> None:
 
 
 def _packable(packed: _Packed) -> bool:
-    if not packed or not isinstance(packed[0], str):
-        return False
-    return not any(_FIELD_END in value or _NOTE_END in value for value in packed if isinstance(value, str))
+    """Whether these are a note's own values (not yet packed), none holding a separator."""
+    return bool(packed) and all(isinstance(v, str) and _FIELD_END not in v and _NOTE_END not in v for v in packed)
 
 
 _last_group: tuple[bytes, list[str]] = (b"", [])  # the group read last, decompressed: one tuple, swapped whole
