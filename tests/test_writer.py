@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import sqlite3
 import zipfile
@@ -31,24 +32,33 @@ def _notes(count: int, seed: int) -> list[RenderedNote]:
     return notes
 
 
-def _genankis_rows(notes: list[RenderedNote], older: dict[tuple[str, str], float], path: Path) -> sqlite3.Connection:
-    """The collection genanki writes itself, one Note.write_to_db at a time."""
+def _genankis_rows(
+    notes: list[RenderedNote],
+    older: dict[tuple[str, str], float],
+    path: Path,
+    name: str = "Test",
+    description: str = "",
+    stamp: float = STAMP,
+) -> sqlite3.Connection:
+    """The collection genanki writes itself, one Note.write_to_db at a time, with genanki's own GUIDs."""
     import genanki
 
-    deck = genanki.Deck(package.deck_id("Test"), "Test", "")
+    from deckgen.pinyin import normalise
+
+    deck = genanki.Deck(package.deck_id(name), name, description)
     note_type = package.model()
     deck.add_model(note_type)
-    ids = itertools.count(int(STAMP * 1000))
+    ids = itertools.count(int(stamp * 1000))
     conn = sqlite3.connect(path)
     cursor = conn.cursor()
-    genanki.Package(deck).write_to_db(cursor, STAMP, ids)
+    genanki.Package(deck).write_to_db(cursor, stamp, ids)
     for note in notes:
         genanki.Note(
             model=note_type,
             fields=list(note.fields),
-            guid=package.note_guid(note.hanzi, note.pinyin),
+            guid=genanki.guid_for(note.hanzi, normalise(note.pinyin)),
             tags=list(note.tags),
-        ).write_to_db(cursor, older.get((note.hanzi, note.pinyin), STAMP), deck.deck_id, ids)
+        ).write_to_db(cursor, older.get((note.hanzi, note.pinyin), stamp), deck.deck_id, ids)
     conn.commit()
     return conn
 
@@ -57,14 +67,26 @@ def _table(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
     return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
 
 
-def test_rows_equal_genankis_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("cached", [True, False])
+@pytest.mark.parametrize(
+    ("name", "description", "stamp"),
+    [("Test", "", STAMP), ('中文::"Quoted" \\ deck', "<b>Notes</b> from 北京 é\n", STAMP + 0.75)],
+)
+def test_rows_equal_genankis_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, description: str, stamp: float, cached: bool
+) -> None:
+    """The whole collection, from the cached empty one (deckgen.skeleton) or from genanki itself, is genanki's."""
+    from deckgen import skeleton
+
+    if not cached:  # no cache folder to write to: genanki writes the empty collection itself
+        monkeypatch.setattr(skeleton, "_cached", lambda: None)
     monkeypatch.setattr(package, "_BATCH", 7)  # several batches and a partial last one
     notes = _notes(40, 3)
-    older = {(notes[5].hanzi, notes[5].pinyin): STAMP - 86_400.5}
-    deck = package.write_apkg(notes, tmp_path / "deck.apkg", "Test", timestamp=STAMP, stamps=older)
+    older = {(notes[5].hanzi, notes[5].pinyin): stamp - 86_400.5}
+    deck = package.write_apkg(notes, tmp_path / "deck.apkg", name, description, timestamp=stamp, stamps=older)
     with zipfile.ZipFile(deck) as archive:
         ours = sqlite3.connect(archive.extract("collection.anki2", tmp_path / "ours"))
-    theirs = _genankis_rows(notes, older, tmp_path / "theirs.anki2")
+    theirs = _genankis_rows(notes, older, tmp_path / "theirs.anki2", name, description, stamp)
     cards = _table(theirs, "cards")
     assert len({row[3] for row in cards}) == 4 and len(cards) < 4 * len(notes)  # every card type, not for every note
     for table in ("notes", "cards", "col"):
@@ -81,3 +103,46 @@ def test_a_note_with_a_spaced_tag_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="two words"):
         package.write_apkg([bad], tmp_path / "deck.apkg", "Test", timestamp=STAMP)
     assert not (tmp_path / "deck.apkg").exists()
+
+
+def test_guids_equal_genankis_own() -> None:
+    """note_guid computes genanki's guid_for without importing genanki: the same on thousands of words."""
+    import random
+
+    import genanki
+
+    from deckgen.pinyin import normalise
+
+    rng = random.Random(11)
+    words = [("关键", "guānjiàn"), ("", ""), ("a", "Zhōng guó"), ("𠀀", "x")]
+    hanzi = "关键节点就业服务体系稳岗返还一不了"
+    words += [("".join(rng.choices(hanzi, k=rng.randint(1, 5))), f"pīn{n}") for n in range(5000)]
+    assert all(package.note_guid(h, p) == genanki.guid_for(h, normalise(p)) for h, p in words)
+
+
+def test_a_deck_is_written_without_importing_genanki_once_the_empty_collection_is_cached(tmp_path: Path) -> None:
+    """genanki writes the empty collection once, into the cache; later processes copy it (deckgen.skeleton)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from deckgen import package;"
+        "from deckgen.render import FIELDS, RenderedNote;"
+        "note = RenderedNote('关键', 'guānjiàn', tuple('x' for _ in FIELDS), ());"
+        "package.write_apkg([note], Path(sys.argv[1]), 'Deck', timestamp=1.0);"
+        "print('genanki' in sys.modules)"
+    )
+    env = {**os.environ, "DECKGEN_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", script, str(tmp_path / f"{n}.apkg")], env=env, capture_output=True,
+                           text=True, check=True).stdout.split() for n in range(2)]  # fmt: skip
+    assert runs == [["True"], ["False"]]
+    (cached,) = (tmp_path / "cache").glob("skeleton-*/collection.anki2")
+    cached.write_bytes(cached.read_bytes()[:1000])  # damaged: genanki writes it again
+    run = [sys.executable, "-c", script, str(tmp_path / "2.apkg")]
+    assert subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.split() == ["True"]
+    tables = []
+    for n in range(3):
+        with zipfile.ZipFile(tmp_path / f"{n}.apkg") as archive:
+            collection = sqlite3.connect(archive.extract("collection.anki2", tmp_path / str(n)))
+        tables.append([_table(collection, table) for table in ("notes", "cards", "col")])
+    assert tables[0] == tables[1] == tables[2]
