@@ -39,14 +39,12 @@ def write_empty(path: Path, deck_id: int, name: str, description: str, stamp: fl
 
     The same file genanki's ``Package.write_to_db`` makes for a deck without notes.
     """
-    cached = _cached()
-    if cached is None:
+    copied = _copied(path)
+    if not copied:
         _write_with_genanki(path, deck_id, name, description, stamp)
-    else:
-        shutil.copyfile(cached, path)
     conn = scratch(path)
     try:
-        if cached is not None:
+        if copied:
             _fill_in(conn, deck_id, name, description, stamp)
             conn.commit()
         (models,) = conn.execute("SELECT models FROM col").fetchone()
@@ -56,6 +54,26 @@ def write_empty(path: Path, deck_id: int, name: str, description: str, stamp: fl
 
     requirements: list[Any] = json.loads(models)[str(MODEL_ID)]["req"]
     return requirements
+
+
+def _copied(path: Path) -> bool:
+    """Copy the cached empty collection to *path*; False where there is none, or it changed since it was checked.
+
+    Another process may be replacing the cache meanwhile (two first runs at once): the copy is checked against
+    the digest the cache was written with, and genanki writes the collection instead when they differ.
+    """
+    cached = _cached()
+    if cached is None:
+        return False
+    source, digest = cached
+    try:
+        shutil.copyfile(source, path)
+        if _digest(path) == digest:
+            return True
+    except OSError:
+        pass
+    path.unlink(missing_ok=True)  # genanki writes into a new file
+    return False
 
 
 def _fill_in(conn: sqlite3.Connection, deck_id: int, name: str, description: str, stamp: float) -> None:
@@ -98,8 +116,8 @@ def scratch(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _cached() -> Path | None:
-    """The cached empty collection with the stand-ins, written first if needed; None where it cannot be."""
+def _cached() -> tuple[Path, str] | None:
+    """The cached empty collection with stand-ins, and its SHA-256; written first if needed, None where it cannot be."""
     try:
         fingerprint = _fingerprint()
     except (OSError, ImportError):
@@ -108,7 +126,7 @@ def _cached() -> Path | None:
 
 
 @cache
-def _cached_for(key: str, items: tuple[tuple[str, str], ...]) -> Path | None:
+def _cached_for(key: str, items: tuple[tuple[str, str], ...]) -> tuple[Path, str] | None:
     """:func:`_cached` for the note type and genanki that *items* (the fingerprint) describe."""
     from .folders import cache_dir, cache_meta, new_cache
 
@@ -118,14 +136,15 @@ def _cached_for(key: str, items: tuple[tuple[str, str], ...]) -> Path | None:
         try:
             meta = cache_meta(folder, fingerprint)
             if meta is not None and meta.get("sha256") == _digest(folder / _FILE):
-                return folder / _FILE
+                return folder / _FILE, meta["sha256"]
         except (OSError, ValueError):
             pass  # missing or damaged: written again
         meta = {"fingerprint": fingerprint}
         with new_cache(folder, meta) as temp:
             _write_with_genanki(temp / _FILE, _DECK_ID, _NAME, _DESCRIPTION, _STAMP)
             meta["sha256"] = _digest(temp / _FILE)  # checked at each use: a damaged file is written again
-        return folder / _FILE if _digest(folder / _FILE) == meta["sha256"] else None
+        digest = _digest(folder / _FILE)
+        return (folder / _FILE, digest) if digest == meta["sha256"] else None
     except (OSError, ImportError, sqlite3.Error):
         return None
 

@@ -146,3 +146,22 @@ def test_a_deck_is_written_without_importing_genanki_once_the_empty_collection_i
             collection = sqlite3.connect(archive.extract("collection.anki2", tmp_path / str(n)))
         tables.append([_table(collection, table) for table in ("notes", "cards", "col")])
     assert tables[0] == tables[1] == tables[2]
+
+
+def test_a_cache_replaced_while_in_use_is_not_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two first runs at once may replace each other's cache: a copy that is not what was checked is not used."""
+    from deckgen import skeleton
+
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    skeleton._cached_for.cache_clear()
+    notes = _notes(5, 2)
+    package.write_apkg(notes, tmp_path / "first.apkg", "Test", timestamp=STAMP)
+    (cached,) = (tmp_path / "cache").glob("skeleton-*/collection.anki2")
+    cached.write_bytes(cached.read_bytes()[:2048])  # replaced after this process checked it
+    deck = package.write_apkg(notes, tmp_path / "deck.apkg", "Test", timestamp=STAMP)
+    skeleton._cached_for.cache_clear()
+    with zipfile.ZipFile(deck) as archive:
+        ours = sqlite3.connect(archive.extract("collection.anki2", tmp_path / "ours"))
+    theirs = _genankis_rows(notes, {}, tmp_path / "theirs.anki2")
+    for table in ("notes", "cards", "col"):
+        assert _table(ours, table) == _table(theirs, table), table
