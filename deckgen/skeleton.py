@@ -118,21 +118,23 @@ def scratch(path: Path) -> sqlite3.Connection:
 
 def _cached() -> tuple[Path, str] | None:
     """The cached empty collection with stand-ins, and its SHA-256; written first if needed, None where it cannot be."""
+    from .folders import cache_dir
+
     try:
         fingerprint = _fingerprint()
     except (OSError, ImportError):
         return None
-    return _cached_for(_key(fingerprint), tuple(fingerprint.items()))
+    return _cached_for(cache_dir(), _key(fingerprint), tuple(fingerprint.items()))
 
 
 @cache
-def _cached_for(key: str, items: tuple[tuple[str, str], ...]) -> tuple[Path, str] | None:
-    """:func:`_cached` for the note type and genanki that *items* (the fingerprint) describe."""
-    from .folders import cache_dir, cache_meta, new_cache
+def _cached_for(cache_dir: Path, key: str, items: tuple[tuple[str, str], ...]) -> tuple[Path, str] | None:
+    """:func:`_cached` in *cache_dir*, for the note type and genanki that *items* (the fingerprint) describe."""
+    from .folders import cache_meta, new_cache
 
     fingerprint = dict(items)
     try:
-        folder = cache_dir() / f"skeleton-v{_FORMAT}-{key}"
+        folder = cache_dir / f"skeleton-v{_FORMAT}-{key}"
         try:
             meta = cache_meta(folder, fingerprint)
             if meta is not None and meta.get("sha256") == _digest(folder / _FILE):

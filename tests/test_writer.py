@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -150,18 +151,16 @@ def test_a_deck_is_written_without_importing_genanki_once_the_empty_collection_i
 
 def test_a_cache_replaced_while_in_use_is_not_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two first runs at once may replace each other's cache: a copy that is not what was checked is not used."""
-    from deckgen import skeleton
-
-    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path / "cache"))
-    skeleton._cached_for.cache_clear()
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path / "cache"))  # a cache of its own, written by this test
     notes = _notes(5, 2)
     package.write_apkg(notes, tmp_path / "first.apkg", "Test", timestamp=STAMP)
     (cached,) = (tmp_path / "cache").glob("skeleton-*/collection.anki2")
     cached.write_bytes(cached.read_bytes()[:2048])  # replaced after this process checked it
     deck = package.write_apkg(notes, tmp_path / "deck.apkg", "Test", timestamp=STAMP)
-    skeleton._cached_for.cache_clear()
     with zipfile.ZipFile(deck) as archive:
         ours = sqlite3.connect(archive.extract("collection.anki2", tmp_path / "ours"))
     theirs = _genankis_rows(notes, {}, tmp_path / "theirs.anki2")
     for table in ("notes", "cards", "col"):
         assert _table(ours, table) == _table(theirs, table), table
+    shutil.rmtree(tmp_path / "cache")  # or removed altogether (a user clearing caches)
+    assert package.write_apkg(notes, tmp_path / "again.apkg", "Test", timestamp=STAMP).is_file()
