@@ -146,15 +146,15 @@ def _write_collection(
 ) -> None:
     """genanki's collection, with the notes and cards written in batches of rows.
 
-    genanki's empty collection (:mod:`deckgen.skeleton`: the schema, the
-    collection, the deck and the note type) says which cards a note has (its
-    template requirements); the
-    notes and cards are the rows genanki's ``Note.write_to_db`` would write
-    (a test holds the two equal), made here and inserted with
-    ``executemany``, a batch at a time, so a 50,000-note deck costs no more
-    memory than its rendered fields.  A note in *older* is written with that
-    modification time instead of the build's.  The database is a scratch
-    file, zipped then deleted: it is written without a journal or fsync.
+    The empty collection (:mod:`deckgen.skeleton`: schema, collection row,
+    deck and note type, as genanki writes them) also says which cards a note
+    has (its template requirements).  The notes and cards are the rows
+    genanki's ``Note.write_to_db`` would write (a test holds the two equal),
+    made here and inserted with ``executemany``, a batch at a time, so a
+    50,000-note deck costs no more memory than its rendered fields.  A note in
+    *older* is written with that modification time instead of the build's.
+    The database is a scratch file, zipped then deleted: it is written
+    without a journal or fsync.
     """
     from .skeleton import scratch, write_empty
 
