@@ -27,7 +27,7 @@ from typing import Any
 # Bump when the cached file or the meaning of its contents change.
 _FORMAT = 1
 _FILE = "collection.anki2"
-# Stand-ins for the values that differ from deck to deck: none of them occurs in genanki's constant JSON.
+# Stand-ins for the values that differ from deck to deck; _fill_in replaces them by key, not by searching the text.
 _DECK_ID = 1_111_111_111
 _STAMP = 1_222_222_222
 _NAME = "deckgen-deck-name"
