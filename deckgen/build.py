@@ -252,6 +252,9 @@ def _build(
             grouper.merge(mined.grouper)
             for source, sightings in mined.articles.items():
                 articles.setdefault(source, []).extend(sightings)
+            # The file's words are the build's grouper's now.  Kept here, the last file's would hold every example
+            # until the build returns (then freed all at once: 0.17 s at 20 MB), not only until its entry is rendered.
+            del mined
         if len(failed) == len(files):
             raise first_error or InputError("no input files")
         from .spoken import Annotated
