@@ -22,14 +22,13 @@ marisa-trie won over SQLite by measurement: per DAG position 1.3 µs against
 from __future__ import annotations
 
 import math
-import os
 import re
 import sys
 from array import array
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import marisa_trie
@@ -349,21 +348,11 @@ def _write(folder: Path, index: JiebaIndex, meta: dict[str, object]) -> None:
         (temp / _TAGS).write_bytes(index.tags.tobytes())
 
 
-def _mapped(path: Path, code: Literal["I", "B"]) -> memoryview:
-    import mmap
-
-    with path.open("rb") as file:
-        if os.fstat(file.fileno()).st_size == 0:
-            return memoryview(array(code))
-        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    return memoryview(mapped).cast(code)
-
-
 def _open(folder: Path, fingerprint: dict[str, str]) -> JiebaIndex | None:
     """The cached index in *folder*, or None if it is missing, stale or damaged."""
     import marisa_trie
 
-    from .folders import cache_meta
+    from .folders import cache_meta, mapped
 
     try:
         meta = cache_meta(folder, fingerprint)
@@ -371,7 +360,7 @@ def _open(folder: Path, fingerprint: dict[str, str]) -> JiebaIndex | None:
             return None
         trie = marisa_trie.Trie()
         trie.mmap(str(folder / _WORDS))
-        counts, tags = _mapped(folder / _COUNTS, "I"), _mapped(folder / _TAGS, "B")
+        counts, tags = mapped(folder / _COUNTS, "I"), mapped(folder / _TAGS, "B")
         if not len(trie) == len(counts) == len(tags) == meta["words"]:
             return None
         heads = meta["long_heads"]

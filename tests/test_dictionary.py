@@ -262,17 +262,38 @@ def test_second_open_uses_the_cache(sample_source: Path, tmp_path: Path) -> None
     assert second.lines_of("率") == "\n".join(SAMPLE.splitlines()[2:4])
     assert second.lines_of("猫") is None
     assert second.lines_of("关") is None  # a headword's prefix is no headword
+    assert second.lines_of("关键\x00") is None  # marisa would stop the key at NUL and find 关键
     (folder,) = cache_dir.iterdir()  # nothing left beside it
-    assert folder.name.startswith("cedict-v2-") and sorted(p.name for p in folder.iterdir()) == [
-        "lines.marisa",
+    assert folder.name.startswith("cedict-v3-") and sorted(p.name for p in folder.iterdir()) == [
+        "lines.txt",
         "meta.json",
+        "offsets.bin",
+        "words.marisa",
     ]
 
 
 @pytest.mark.parametrize(
     "damage",
-    [("lines.marisa", b""), ("lines.marisa", b"not a trie at all" * 100), ("lines.marisa", None), ("meta.json", b"{")],
-    ids=["empty", "garbage", "truncated", "broken-meta"],
+    [
+        ("words.marisa", b""),
+        ("words.marisa", b"not a trie at all" * 100),
+        ("words.marisa", None),
+        ("lines.txt", None),
+        ("lines.txt", b""),
+        ("offsets.bin", None),
+        ("offsets.bin", b"\xff" * 4000),
+        ("meta.json", b"{"),
+    ],
+    ids=[
+        "empty",
+        "garbage",
+        "truncated",
+        "text-truncated",
+        "text-empty",
+        "offsets-truncated",
+        "offsets-garbage",
+        "broken-meta",
+    ],
 )
 def test_corrupt_cache_is_rebuilt(sample_source: Path, tmp_path: Path, damage: tuple[str, bytes | None]) -> None:
     cache_dir = tmp_path / "cache"
@@ -280,7 +301,8 @@ def test_corrupt_cache_is_rebuilt(sample_source: Path, tmp_path: Path, damage: t
     (cache_folder,) = cache_dir.glob("cedict-*")
     name, content = damage
     damaged = cache_folder / name
-    damaged.write_bytes(damaged.read_bytes()[:40] if content is None else content)
+    whole = damaged.read_bytes()
+    damaged.write_bytes(whole[: len(whole) // 2] if content is None else content)
     rebuilt = dictcache.open_store(sample_source, cache_dir)
     assert rebuilt.origin == "built"
     assert rebuilt.lines_of("率") is not None
@@ -334,7 +356,7 @@ def test_real_dictionary_is_indexed_once_then_opened(monkeypatch: pytest.MonkeyP
         _clear_memos()
         assert lookup("率", "lǜ") is not None
         assert dictcache.default_store().origin == "built"
-        assert len(list(tmp_path.glob("cedict-*/lines.marisa"))) == 1
+        assert len(list(tmp_path.glob("cedict-*/words.marisa"))) == 1
         _clear_memos()  # as a new process would start
         assert lookup("率", "lǜ") is not None
         assert dictcache.default_store().origin == "cache"
