@@ -27,7 +27,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,11 +61,18 @@ class PinyinTables:
     tone: dict[str, str]  # numbered syllable -> to_tone(numbered)
     runs: re.Pattern[str]  # simple_seg's runs: group 1 characters pypinyin reads as hanzi, group 2 others
     origin: str
+    # Characters asked already: a dictionary answers in a tenth of the trie's 3.6 µs (25,700 questions at 2 MB).
+    # A book uses a few thousand distinct characters.
+    _chars_seen: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def char(self, ch: str) -> str | None:
         """``pinyin_dict.get(ord(ch))``: the character's readings, comma-separated, most common first."""
-        found = trie_value(self.chars, ch)
-        return found.decode() if found is not None else None
+        try:
+            return self._chars_seen[ch]
+        except KeyError:
+            found = trie_value(self.chars, ch)
+            readings = self._chars_seen[ch] = found.decode() if found is not None else None
+            return readings
 
     def phrase(self, word: str) -> list[list[str]] | None:
         """``PHRASES_DICT.get(word)``: each syllable's readings, the default first."""
