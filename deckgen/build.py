@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Executor
 
     from .librows import Sighting
+    from .package import Prewritten
     from .spoken import Annotated
 
 DEFAULT_DECK = "Chinese reading"
@@ -58,6 +59,9 @@ class BuildOptions:
     jobs: int = 1
     keep_unsure: bool = False  # export spans that are probably not words, tagged deckgen::check
     input_format: str | None = None  # a reader of deckgen.readers; None: detected per file
+    # Fill the .apkg's collection (for the deck named above) while the notes are rendered, so writing the deck
+    # then only zips it: the CLI asks for it when it writes one .apkg.  See deckgen.package.Prewritten.
+    apkg_as_rendered: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class BuildResult:
     articles: dict[str, list[Sighting]] = field(default_factory=dict)
     # Files the build reads (inputs, the library, --known files): no output may be written over them.
     protected: tuple[Path, ...] = ()
+    prewritten: Prewritten | None = None  # the deck's collection, filled as the notes were rendered
 
     @property
     def flagged(self) -> list[RenderedNote]:
@@ -275,10 +280,23 @@ def _build(
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
     new = sum(1 for entry in kept if entry.key not in known)
     del entries  # kept holds what is still needed, and gives each entry up as it is enriched
+    prewritten = None
+    if options.apkg_as_rendered:
+        from .package import Prewritten, description_of
+
+        sources = [path.name for path in files if path not in failed]
+        prewritten = Prewritten(options.deck, description_of(sources), built_at, stamps)
     notes, exported = [], []
-    for note, done in _rendered(kept, options.jobs, annotated, render_options, pool):
-        notes.append(note)
-        exported.append(done)
+    try:
+        for note, done in _rendered(kept, options.jobs, annotated, render_options, pool):
+            notes.append(note)
+            exported.append(done)
+            if prewritten is not None:
+                prewritten.add(note)
+    except BaseException:
+        if prewritten is not None:
+            prewritten.discard()
+        raise
     return BuildResult(
         exported,
         notes,
@@ -301,4 +319,5 @@ def _build(
             *([options.library] if options.library is not None else []),
             *(Path(p) for p in (options.filters.known.sources if options.filters.known is not None else ())),
         ),
+        prewritten=prewritten,
     )

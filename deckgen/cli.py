@@ -239,6 +239,7 @@ def build(
             jobs=jobs,
             keep_unsure=keep_unsure,
             input_format=input_format,
+            apkg_as_rendered=fmt == Format.apkg and not per_source and not to_stdout,
         )
         try:
             mined = _run(inputs, options, strict)

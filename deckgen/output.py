@@ -7,7 +7,6 @@ the library records the build only once the output is in place.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,9 +103,7 @@ def _write_one(result: BuildResult, notes: list[RenderedNote], path: Path, deck:
         from .formats import write_json
 
         return write_json(notes, path)
-    from .dictionary import attribution
-    from .package import write_apkg
+    from .package import description_of, write_apkg
 
-    sources = ", ".join(p.name for p in result.files if p not in result.failed)
-    description = f"Built by deckgen from: {html.escape(sources)}<br>{html.escape(attribution())}"
-    return write_apkg(notes, path, deck, description, result.built_at, result.stamps)
+    description = description_of([p.name for p in result.files if p not in result.failed])
+    return write_apkg(notes, path, deck, description, result.built_at, result.stamps, result.prewritten)

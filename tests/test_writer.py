@@ -68,15 +68,24 @@ def _table(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
     return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
 
 
-@pytest.mark.parametrize("cached", [True, False])
+@pytest.mark.parametrize(("cached", "prewritten"), [(True, False), (False, False), (True, True)])
 @pytest.mark.parametrize(
     ("name", "description", "stamp"),
     [("Test", "", STAMP), ('中文::"Quoted" \\ deck', "<b>Notes</b> from 北京 é\n", STAMP + 0.75)],
 )
 def test_rows_equal_genankis_own(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, description: str, stamp: float, cached: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    description: str,
+    stamp: float,
+    cached: bool,
+    prewritten: bool,
 ) -> None:
-    """The whole collection, from the cached empty one (deckgen.skeleton) or from genanki itself, is genanki's."""
+    """The whole collection, from the cached empty one (deckgen.skeleton) or from genanki itself, is genanki's.
+
+    So is one filled as the notes came (package.Prewritten), which the writer then only zips.
+    """
     from deckgen import skeleton
 
     if not cached:  # no cache folder to write to: genanki writes the empty collection itself
@@ -84,7 +93,15 @@ def test_rows_equal_genankis_own(
     monkeypatch.setattr(package, "_BATCH", 7)  # several batches and a partial last one
     notes = _notes(40, 3)
     older = {(notes[5].hanzi, notes[5].pinyin): stamp - 86_400.5}
-    deck = package.write_apkg(notes, tmp_path / "deck.apkg", name, description, timestamp=stamp, stamps=older)
+    filled = None
+    if prewritten:
+        filled = package.Prewritten(name, description, stamp, dict(older))
+        for note in notes:
+            filled.add(note)
+        monkeypatch.setattr(package, "Collection", None)  # never made: the filled collection is used
+    deck = package.write_apkg(notes, tmp_path / "deck.apkg", name, description, stamp, older, filled)
+    if filled is not None:
+        assert filled.path is not None and not filled.path.exists()  # removed once zipped
     with zipfile.ZipFile(deck) as archive:
         ours = sqlite3.connect(archive.extract("collection.anki2", tmp_path / "ours"))
     theirs = _genankis_rows(notes, older, tmp_path / "theirs.anki2", name, description, stamp)
@@ -164,3 +181,98 @@ def test_a_cache_replaced_while_in_use_is_not_copied(tmp_path: Path, monkeypatch
         assert _table(ours, table) == _table(theirs, table), table
     shutil.rmtree(tmp_path / "cache")  # or removed altogether (a user clearing caches)
     assert package.write_apkg(notes, tmp_path / "again.apkg", "Test", timestamp=STAMP).is_file()
+
+
+def _collection(deck: Path, folder: Path) -> list[list[tuple[object, ...]]]:
+    with zipfile.ZipFile(deck) as archive:
+        collection = sqlite3.connect(archive.extract("collection.anki2", folder))
+    return [_table(collection, table) for table in ("notes", "cards", "col")]
+
+
+@pytest.mark.parametrize("change", ["fewer notes", "another note", "another deck", "another description", "later"])
+def test_a_prewritten_collection_is_used_only_for_its_own_notes_and_deck(tmp_path: Path, change: str) -> None:
+    """Asked for other notes (or the same for another deck), the writer writes the collection as ever."""
+    notes = _notes(12, 5)
+    filled = package.Prewritten("Test", "about", STAMP, {})
+    for note in notes:
+        filled.add(note)
+    assert filled.path is not None and filled.path.exists()
+    other = _notes(1, 9)[0]
+    asked = {
+        "fewer notes": (notes[:-1], "Test", "about", STAMP),
+        "another note": ([*notes[:-1], other], "Test", "about", STAMP),
+        "another deck": (notes, "Other", "about", STAMP),
+        "another description": (notes, "Test", "other", STAMP),
+        "later": (notes, "Test", "about", STAMP + 1),
+    }[change]
+    wanted, name, description, stamp = asked
+    used = package.write_apkg(wanted, tmp_path / "used.apkg", name, description, stamp, {}, filled)
+    fresh = package.write_apkg(wanted, tmp_path / "fresh.apkg", name, description, stamp, {})
+    assert _collection(used, tmp_path / "used") == _collection(fresh, tmp_path / "fresh")
+    assert not filled.path.exists()  # not used, and removed all the same
+
+
+def test_a_prewritten_collection_never_written_goes_with_its_build(tmp_path: Path) -> None:
+    import gc
+
+    filled = package.Prewritten("Test", "", STAMP, {})
+    filled.add(_notes(1, 1)[0])
+    path = filled.path
+    assert path is not None and path.exists()
+    del filled
+    gc.collect()
+    assert not path.exists()
+
+
+def test_nothing_is_prewritten_where_no_temporary_file_can_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    notes = _notes(3, 4)
+    filled = package.Prewritten("Test", "", STAMP, {})
+    for note in notes:
+        filled.add(note)
+    assert filled.path is None and filled.notes == []
+    deck = package.write_apkg(notes, tmp_path / "deck.apkg", "Test", "", STAMP, {}, filled)
+    assert len(_collection(deck, tmp_path / "out")[0]) == 3
+
+
+def test_a_build_prewrites_its_deck_and_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's builds fill the deck's collection as they render (BuildOptions.apkg_as_rendered): the same deck,
+    and no scratch file left, whether the deck is written or the build fails half-way."""
+    import tempfile
+
+    from deckgen import build as build_module
+    from deckgen.build import BuildOptions, build
+    from deckgen.output import write
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    article = Path(__file__).parent.parent / "examples" / "library.txt"
+    result = build([article], BuildOptions(apkg_as_rendered=True))
+    assert result.prewritten is not None and len(result.prewritten.notes) == len(result.notes) > 10
+    assert len(list(scratch.glob("deckgen-*.anki2"))) == 1
+    used = write(result, tmp_path / "used.apkg", result.prewritten.key[0])
+    fresh = write(build([article], BuildOptions()), tmp_path / "fresh.apkg", BuildOptions().deck)
+    assert _collection(used, tmp_path / "used") == _collection(fresh, tmp_path / "fresh")
+    assert list(scratch.glob("deckgen-*")) == []
+
+    rendered = build_module.render
+
+    def failing(entry: object, options: object) -> object:
+        if len(calls) == 9:  # in the third chunk: the first two chunks' notes are prewritten
+            raise KeyboardInterrupt
+        calls.append(entry)
+        return rendered(entry, options)  # type: ignore[arg-type]
+
+    calls: list[object] = []
+    monkeypatch.setattr(build_module, "render", failing)
+    monkeypatch.setattr(build_module, "CHUNK_ENTRIES", 4)
+    with pytest.raises(KeyboardInterrupt) as caught:
+        build([article], BuildOptions(apkg_as_rendered=True))
+    # Removed at once, not only when the traceback (which holds the build's frames) goes.
+    assert caught.traceback and len(calls) == 9 and list(scratch.glob("deckgen-*")) == []
