@@ -284,8 +284,7 @@ def _build(
     if options.apkg_as_rendered:
         from .package import Prewritten, description_of
 
-        sources = [path.name for path in files if path not in failed]
-        prewritten = Prewritten(options.deck, description_of(sources), built_at, stamps)
+        prewritten = Prewritten(options.deck, description_of(files, failed), built_at, stamps)
     notes, exported = [], []
     try:
         for note, done in _rendered(kept, options.jobs, annotated, render_options, pool):

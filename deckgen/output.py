@@ -105,5 +105,5 @@ def _write_one(result: BuildResult, notes: list[RenderedNote], path: Path, deck:
         return write_json(notes, path)
     from .package import description_of, write_apkg
 
-    description = description_of([p.name for p in result.files if p not in result.failed])
+    description = description_of(result.files, result.failed)
     return write_apkg(notes, path, deck, description, result.built_at, result.stamps, result.prewritten)

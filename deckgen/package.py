@@ -100,17 +100,18 @@ def note_type() -> dict[str, Any]:
     }
 
 
-def description_of(sources: Sequence[str]) -> str:
-    """The deck's description: the articles it was built from, and CC-CEDICT's credit line.
+def description_of(files: Sequence[Path], failed: Sequence[Path] = ()) -> str:
+    """The deck's description: the articles it was built from (*files* but the *failed*), and CC-CEDICT's credit.
 
-    >>> description_of(['a.txt'])[:32]
-    'Built by deckgen from: a.txt<br>'
+    >>> description_of([Path('a/b.txt'), Path('c.txt')], [Path('c.txt')])[:32]
+    'Built by deckgen from: b.txt<br>'
     """
     import html
 
     from .dictionary import attribution
 
-    return f"Built by deckgen from: {html.escape(', '.join(sources))}<br>{html.escape(attribution())}"
+    sources = ", ".join(path.name for path in files if path not in failed)
+    return f"Built by deckgen from: {html.escape(sources)}<br>{html.escape(attribution())}"
 
 
 def write_apkg(
@@ -128,7 +129,7 @@ def write_apkg(
     than the build's: the time they were first exported.  Anki then leaves
     its copy of those notes, and the learner's edits to them, alone.  A
     collection the build filled as it rendered (*prewritten*) is used when it
-    holds exactly these notes for this deck; it is removed once used.
+    holds exactly these notes for this deck; either way its file is removed.
     """
     stamp = build_timestamp() if timestamp is None else timestamp
     older = stamps or {}

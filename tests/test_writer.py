@@ -253,11 +253,13 @@ def test_a_build_prewrites_its_deck_and_leaves_no_file_behind(tmp_path: Path, mo
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     article = Path(__file__).parent.parent / "examples" / "library.txt"
+    fresh = write(build([article], BuildOptions()), tmp_path / "fresh.apkg", BuildOptions().deck)
     result = build([article], BuildOptions(apkg_as_rendered=True))
     assert result.prewritten is not None and len(result.prewritten.notes) == len(result.notes) > 10
     assert len(list(scratch.glob("deckgen-*.anki2"))) == 1
-    used = write(result, tmp_path / "used.apkg", result.prewritten.key[0])
-    fresh = write(build([article], BuildOptions()), tmp_path / "fresh.apkg", BuildOptions().deck)
+    with monkeypatch.context() as patched:
+        patched.setattr(package, "Collection", None)  # the filled collection is used, not written again
+        used = write(result, tmp_path / "used.apkg", BuildOptions().deck)
     assert _collection(used, tmp_path / "used") == _collection(fresh, tmp_path / "fresh")
     assert list(scratch.glob("deckgen-*")) == []
 
