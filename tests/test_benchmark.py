@@ -69,6 +69,18 @@ def test_tree_peak_rss_sums_a_command_and_its_children(bench: ModuleType, tmp_pa
     assert total > 130  # MB: both processes at once, which pyperf's largest-process figure would not show
 
 
+def test_a_process_ending_while_its_tree_is_listed_is_no_error(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /proc/PID/task can vanish between pathlib's check that it is a folder and its listing (a flaky failure seen
+    # in a fresh venv): that process simply has no children any more.
+    def vanished(self: Path, pattern: str) -> list[Path]:
+        raise FileNotFoundError(2, "No such file or directory", str(self))
+
+    monkeypatch.setattr(Path, "glob", vanished)
+    assert bench._tree(4242) == [4242]
+
+
 def test_deckgen_is_measured_from_bytecode(bench: ModuleType) -> None:
     # The benchmark compiles deckgen as pip compiled jieba and pypinyin: a bytecode file for every module.
     import deckgen.build
