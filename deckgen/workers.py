@@ -77,9 +77,12 @@ _BLOCK = 1 << 20
 def shares(path: Path | Text, jobs: int) -> list[Share | None]:
     """How to cut *path* for *jobs* processes: shares of about equal numbers of lines, or [None] (whole).
 
-    At least one share per process, and more for a file over ``jobs × SHARE_MAX_BYTES``.
-    Each share knows where its first line begins, so that no share reads the
-    lines before its own: all of them together read the file once.
+    At least one share per process, and more for a file over ``jobs × SHARE_MAX_BYTES``:
+    as many as a multiple of *jobs*, so that the processes finish together (a
+    5 MB file in 3 shares kept one of two processes idle for its last share;
+    in 4 it built in 0.86× the time, three rounds each).  Each share knows
+    where its first line begins, so that no share reads the lines before its
+    own: all of them together read the file once.
     """
     if jobs < 2 or isinstance(path, Text):
         return [None]
@@ -99,7 +102,7 @@ def shares(path: Path | Text, jobs: int) -> list[Share | None]:
                     returns += crs
                     pairs += block.count(b"\r\n")
                 previous = block
-            parts = max(jobs, -(-size // SHARE_MAX_BYTES))
+            parts = -(-max(jobs, -(-size // SHARE_MAX_BYTES)) // jobs) * jobs
             count = 1 + sum(feeds)
             cuts = [1 + count * share // parts for share in range(parts)] + [sys.maxsize]
             ranges = [range(start, stop) for start, stop in pairwise(cuts) if start < stop]

@@ -461,6 +461,19 @@ def test_shares_skip_to_their_lines_in_every_encoding_and_line_ending(
     assert one.notes and {n.kind for n in one.notices} >= {"toneless"}
 
 
+def test_a_file_is_cut_in_as_many_shares_as_a_multiple_of_the_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Five shares for two processes would leave one of them idle while the other mines the fifth.
+    book = _book(tmp_path)
+    size = book.stat().st_size
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
+    monkeypatch.setattr(workers, "SHARE_MAX_BYTES", size // 5 + 1)  # five shares' worth
+    assert [len(workers.shares(book, jobs)) for jobs in (1, 2, 3, 5)] == [1, 6, 6, 5]
+    monkeypatch.setattr(workers, "SHARE_MAX_BYTES", size)  # one share's worth: one per process
+    assert [len(workers.shares(book, jobs)) for jobs in (2, 3)] == [2, 3]
+
+
 def test_each_share_knows_where_its_first_line_begins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # shares() finds the byte offset of every share's first line, so no share reads the lines before its own.
     monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
