@@ -278,7 +278,8 @@ def _build(
                 library, kept, options.examples, export_all=options.export_all, keep_stamps=not options.update_existing
             )
     render_options = RenderOptions(cards=options.cards, tts=options.tts)
-    new = sum(1 for entry in kept if entry.key not in known)
+    # An entry's key normalises its pinyin (2.5 µs): 0.1 s at 20 MB, waited for by the workers, with no library to ask.
+    new = sum(1 for entry in kept if entry.key not in known) if known else len(kept)
     del entries  # kept holds what is still needed, and gives each entry up as it is enriched
     prewritten = None
     if options.apkg_as_rendered:
