@@ -105,11 +105,6 @@ def _fingerprint(path: Path) -> dict[str, str]:
     }
 
 
-def _cache_folder(folder: Path, fingerprint: dict[str, str]) -> Path:
-    key = hashlib.sha256("\0".join(fingerprint[k] for k in sorted(fingerprint)).encode()).hexdigest()
-    return folder / f"cedict-v{_CACHE_FORMAT}-{key[:16]}"
-
-
 @dataclass(frozen=True)
 class _Index:
     """The cache's three files, mapped: headwords, their lines, and where each headword's lines begin."""
@@ -180,7 +175,9 @@ def open_store(source: Path, folder: Path) -> Store:
     directory only costs the parse, every run.
     """
     fingerprint = _fingerprint(source)
-    cache_folder = _cache_folder(folder, fingerprint)
+    from .folders import cache_folder as folder_for
+
+    cache_folder = folder_for(folder, f"cedict-v{_CACHE_FORMAT}", fingerprint)
     index = _open_cache(cache_folder, fingerprint)
     if index is not None:
         return Store("cache", index.lines_of)

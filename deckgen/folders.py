@@ -74,6 +74,21 @@ def new_cache(folder: Path, meta: dict[str, object]) -> Iterator[Path]:
         (temp / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
+def cache_folder(cache_dir: Path, kind: str, fingerprint: dict[str, str]) -> Path:
+    """The folder of a cache of *kind* (``jieba-v2``) built from *fingerprint*: a new one whenever that changes.
+
+    >>> one = cache_folder(Path('c'), 'jieba-v2', {'b': '2', 'a': '1'})
+    >>> one == cache_folder(Path('c'), 'jieba-v2', {'a': '1', 'b': '2'}), one.name[:9]
+    (True, 'jieba-v2-')
+    >>> one == cache_folder(Path('c'), 'jieba-v2', {'a': '1'}), one.name == cache_folder(Path('c'), 'v3', {}).name
+    (False, False)
+    """
+    import hashlib
+
+    text = "\0".join(f"{key}={fingerprint[key]}" for key in sorted(fingerprint))
+    return cache_dir / f"{kind}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+
+
 def cache_meta(folder: Path, fingerprint: dict[str, str]) -> dict[str, Any] | None:
     """The meta of the cache in *folder* if it was built from *fingerprint*, else None.
 

@@ -288,13 +288,6 @@ def _fingerprint() -> dict[str, str]:
     return fingerprint
 
 
-def _index_dir(cache_dir: Path, fingerprint: dict[str, str]) -> Path:
-    import hashlib
-
-    key = hashlib.sha256("\0".join(f"{k}={fingerprint[k]}" for k in sorted(fingerprint)).encode()).hexdigest()
-    return cache_dir / f"jieba-v{_FORMAT}-{key[:16]}"
-
-
 def _from_jieba() -> tuple[dict[str, tuple[int, str | None]], int]:
     """Every word of jieba's dictionary with its count and tag, and jieba's total, asked of jieba itself.
 
@@ -387,7 +380,9 @@ def load_index(cache_dir: Path) -> JiebaIndex:
     jieba); an unwritable cache directory costs that build every run.
     """
     fingerprint = _fingerprint()
-    folder = _index_dir(cache_dir, fingerprint)
+    from .folders import cache_folder
+
+    folder = cache_folder(cache_dir, f"jieba-v{_FORMAT}", fingerprint)
     index = _open(folder, fingerprint)
     if index is not None:
         return index

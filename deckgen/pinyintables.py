@@ -202,13 +202,6 @@ def _fingerprint() -> dict[str, str]:
     return fingerprint
 
 
-def _folder(cache_dir: Path, fingerprint: dict[str, str]) -> Path:
-    import hashlib
-
-    key = hashlib.sha256("\0".join(f"{k}={fingerprint[k]}" for k in sorted(fingerprint)).encode()).hexdigest()
-    return cache_dir / f"pypinyin-v{_FORMAT}-{key[:16]}"
-
-
 def _normal_alphabet(pinyin_dict: dict[int, str]) -> set[str]:
     """Every letter pypinyin's readings use (lower and upper case), ASCII and the combining tone marks."""
     letters = set("".join(pinyin_dict.values())) | set(_PLAIN) | {"ü", "ê"}
@@ -313,7 +306,9 @@ def _open(folder: Path, fingerprint: dict[str, str]) -> PinyinTables | None:
 def load_tables(cache_dir: Path) -> PinyinTables:
     """pypinyin's tables from *cache_dir*, built from pypinyin first if needed (about 1 s, once)."""
     fingerprint = _fingerprint()
-    folder = _folder(cache_dir, fingerprint)
+    from .folders import cache_folder
+
+    folder = cache_folder(cache_dir, f"pypinyin-v{_FORMAT}", fingerprint)
     found = _open(folder, fingerprint)
     if found is not None:
         return found

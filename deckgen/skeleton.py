@@ -124,17 +124,17 @@ def _cached() -> tuple[Path, str] | None:
         fingerprint = _fingerprint()
     except (OSError, ImportError):
         return None
-    return _cached_for(cache_dir(), _key(fingerprint), tuple(fingerprint.items()))
+    return _cached_for(cache_dir(), tuple(fingerprint.items()))
 
 
 @cache
-def _cached_for(cache_dir: Path, key: str, items: tuple[tuple[str, str], ...]) -> tuple[Path, str] | None:
+def _cached_for(cache_dir: Path, items: tuple[tuple[str, str], ...]) -> tuple[Path, str] | None:
     """:func:`_cached` in *cache_dir*, for the note type and genanki that *items* (the fingerprint) describe."""
-    from .folders import cache_meta, new_cache
+    from .folders import cache_folder, cache_meta, new_cache
 
     fingerprint = dict(items)
     try:
-        folder = cache_dir / f"skeleton-v{_FORMAT}-{key}"
+        folder = cache_folder(cache_dir, f"skeleton-v{_FORMAT}", fingerprint)
         try:
             meta = cache_meta(folder, fingerprint)
             if meta is not None and meta.get("sha256") == _digest(folder / _FILE):
@@ -172,8 +172,3 @@ def _fingerprint() -> dict[str, str]:
     made_of = json.dumps(note_type(), ensure_ascii=False, sort_keys=True)
     fingerprint["note_type"] = hashlib.sha256(made_of.encode("utf-8")).hexdigest()
     return fingerprint
-
-
-def _key(fingerprint: dict[str, str]) -> str:
-    text = "\0".join(f"{k}={fingerprint[k]}" for k in sorted(fingerprint))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
