@@ -102,7 +102,8 @@ def shares(path: Path | Text, jobs: int) -> list[Share | None]:
                     returns += crs
                     pairs += block.count(b"\r\n")
                 previous = block
-            parts = -(-max(jobs, -(-size // SHARE_MAX_BYTES)) // jobs) * jobs
+            parts = max(jobs, -(-size // SHARE_MAX_BYTES))
+            parts += -parts % jobs  # up to a multiple of jobs
             count = 1 + sum(feeds)
             cuts = [1 + count * share // parts for share in range(parts)] + [sys.maxsize]
             ranges = [range(start, stop) for start, stop in pairwise(cuts) if start < stop]
