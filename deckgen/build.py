@@ -118,10 +118,13 @@ def _dedupe(notices: list[Notice]) -> list[Notice]:
 _Rendered = tuple[RenderedNote, "Exported"]
 
 
-def _render_chunk(entries: list[Entry], words: object, options: RenderOptions) -> list[_Rendered]:
-    """:func:`_rendered_here` in a worker; *words*: the annotated words, as sent by :func:`workers.shipped`."""
+def _render_chunk(entries: list[Entry], words: object, options: RenderOptions, table: Path | None) -> list[_Rendered]:
+    """:func:`_rendered_here` in a worker; *words*: the annotated words, as sent by :func:`workers.shipped`;
+    *table*: the folder of the reading table the build prepared (:mod:`deckgen.readingtable`), if any."""
+    from . import readingtable
     from .spoken import Annotated
 
+    readingtable.use(table)
     annotated = workers.received(words)
     if not isinstance(annotated, Annotated):
         raise TypeError(f"not the annotated words: {type(annotated).__name__}")
@@ -164,12 +167,17 @@ def _rendered(
     files enrich and render chunks of entries, a few chunks ahead of the
     notes handed back.
     """
+    from . import readingtable
+
     entries.reverse()
+    # Every dictionary word's reading, worked out once (about 5 s) for the first large build, then read from the cache.
+    table = readingtable.prepared(make=len(entries) >= WORKERS_FROM_ENTRIES)
     if jobs > 1 and len(entries) >= WORKERS_FROM_ENTRIES:
         size = max(1, min(CHUNK_ENTRIES, -(-len(entries) // (jobs * 4))))
         with workers.shipped(annotated) as words:
             chunks = _popped(entries, size)
-            for done in workers.mapped_in_order(pool(), _render_chunk, chunks, (words, options), jobs * CHUNKS_AHEAD):
+            args = (words, options, table)
+            for done in workers.mapped_in_order(pool(), _render_chunk, chunks, args, jobs * CHUNKS_AHEAD):
                 yield from done
         return
     for chunk in _popped(entries, CHUNK_ENTRIES):

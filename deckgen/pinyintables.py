@@ -99,27 +99,24 @@ class PinyinTables:
         return out
 
     def _cut(self, run: str) -> Iterator[str]:
-        """pypinyin's ``mmseg.seg.cut`` with ``no_non_phrases=True``: the longest phrase at each point."""
-        prefixes, phrases = self.prefixes, self.phrases
+        """pypinyin's ``mmseg.seg.cut`` with ``no_non_phrases=True``: the longest phrase at each point.
+
+        pypinyin grows a candidate while it is a prefix of some phrase and keeps the
+        longest phrase met, which is the longest phrase the text starts with: marisa
+        lists those in one call.  Where no phrase starts and the rest of the run only
+        begins one, pypinyin gives the rest as single characters.
+        """
+        phrases_in, prefixes = self.phrases.prefixes, self.prefixes
         remain = run
         while remain:
-            last_valid = 0
-            for index in range(1, len(remain) + 1):
-                word = remain[:index]
-                if word not in prefixes:
-                    break
-                if word in phrases:
-                    last_valid = index
-            else:  # the whole rest is a prefix of a phrase
-                if last_valid:
-                    yield remain[:last_valid]
-                    remain = remain[last_valid:]
-                    continue
+            found = phrases_in(remain)
+            if found:
+                size = max(map(len, found))
+                yield remain[:size]
+                remain = remain[size:]
+            elif remain in prefixes:
                 yield from remain
                 return
-            if last_valid:
-                yield remain[:last_valid]
-                remain = remain[last_valid:]
             else:
                 yield remain[0]
                 remain = remain[1:]

@@ -112,12 +112,15 @@ def tier(sense: str) -> int:
 
 def _row_syllables(row: Row) -> tuple[str, ...]:
     """*row*'s syllables in tone marks, capitalised where CC-CEDICT capitalises them."""
-    return _marked(row.syllables)
+    return marked_syllables(row.syllables)
 
 
 @lru_cache(maxsize=1 << 14)
-def _marked(syllables: tuple[str, ...]) -> tuple[str, ...]:
-    """Memoised: every sentence asks for the readings of the rows of each of its words."""
+def marked_syllables(syllables: tuple[str, ...]) -> tuple[str, ...]:
+    """A line's numbered syllables in tone marks, capitalised as written, punctuation tokens dropped.
+
+    Memoised: every sentence asks for the readings of the lines of each of its words.
+    """
     out = []
     for numbered in syllables:
         if any(c.isalpha() for c in numbered):

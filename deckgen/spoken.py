@@ -24,12 +24,14 @@ from functools import lru_cache
 
 from . import segment
 from .align import HANZI, is_hanzi
-from .dictionary import rows
+from .dictionary import readings, rows
 from .memo import Recent
 from .pinyin import join_syllables, strip_tones, tone_of
 from .pinyintables import tables
+from .readingtable import LIVE, PLAIN
+from .readingtable import current as current_table
 from .script import simplified_of
-from .senses import _row_syllables
+from .senses import _row_syllables, marked_syllables
 from .sentences import Example
 
 # Chinese punctuation in pinyin text takes its Latin form.
@@ -74,8 +76,8 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
     (['diǎn', 'r'], ['nǚ', 'ér'])
     """
     candidates = []
-    for row in rows(word):
-        theirs = [s.lower() for s in _row_syllables(row)]
+    for numbered in readings(word):
+        theirs = [s.lower() for s in marked_syllables(numbered)]
         if theirs == syllables:
             return syllables  # pypinyin's reading is a dictionary reading as it stands
         if len(theirs) == len(syllables) == len(word) and all(
@@ -102,6 +104,9 @@ def _proper(word: str, syllables: Sequence[str]) -> bool:
     """
     if len(word) < 2 or _CALENDAR.match(word):
         return False  # CC-CEDICT capitalises months and weekdays (Yi1 yue4); pinyin orthography does not
+    table = current_table()
+    if table is not None and (table.get(word) or PLAIN)[:1] == PLAIN:
+        return False  # no line of the word, or none that is a name
     found = rows(word)
     if not any(row.proper for row in found):
         return False  # most words: no line of theirs is a name
@@ -217,7 +222,7 @@ def _dictionary_words(word: str) -> list[str]:
     >>> _dictionary_words('昨天晚上'), _dictionary_words('七十多岁'), _dictionary_words('五百米')
     (['昨天', '晚上'], ['七十', '多', '岁'], ['五百', '米'])
     """
-    if len(word) < 3 or rows(word):
+    if len(word) < 3 or _listed(word):
         return [word]
     parts: list[str] = []
     i = 0
@@ -226,7 +231,7 @@ def _dictionary_words(word: str) -> list[str]:
         while word[i] in _NUMERALS and i + size < len(word) and word[i + size] in _NUMERALS:
             size += 1  # a number is one word: 五百 wǔbǎi
         if size == 1:
-            size = next((n for n in range(min(4, len(word) - i), 1, -1) if rows(word[i : i + n])), 1)
+            size = next((n for n in range(min(4, len(word) - i), 1, -1) if _listed(word[i : i + n])), 1)
         parts.append(word[i : i + size])
         i += size
     return parts
@@ -273,9 +278,31 @@ _CONTEXTUAL = frozenset("的了着地得过还为长")
 _GROWS = frozenset("得着高大出成胖满")
 
 
+def _listed(word: str) -> bool:
+    """Whether CC-CEDICT has a line of *word*: ``bool(rows(word))``, from the reading table when one is in use."""
+    table = current_table()
+    return table.get(word) is not None if table is not None else bool(rows(word))
+
+
 @lru_cache(maxsize=1 << 16)
 def _word_reading(word: str, verb: bool) -> tuple[str, ...]:
-    """Memoised: a sentence's words repeat across a book, and each costs dictionary lookups."""
+    """Memoised: a sentence's words repeat across a book, and each costs dictionary lookups.
+
+    A dictionary word's reading comes from the reading table when one is in
+    use (:mod:`deckgen.readingtable`), which holds :func:`reading_alone`'s
+    answer for every word CC-CEDICT lists.
+    """
+    table = current_table()
+    if table is not None:
+        found = table.get(word)
+        if found is not None and found[:1] != LIVE:
+            return tuple(found[1:].split(" "))
+    return reading_alone(word, verb)
+
+
+def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
+    """*word*'s syllables as a sentence reads it, whatever its neighbours: pypinyin's, with CC-CEDICT's neutral
+    tones, and the aspect particle of a two-character verb CC-CEDICT lacks (看过 kànguo) if *verb*."""
     syllables = default_readings(word)
     if len(word) > 1:
         syllables = _neutral_as_in_cedict(word, syllables)
