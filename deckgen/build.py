@@ -170,9 +170,10 @@ def _rendered(
     from . import readingtable
 
     entries.reverse()
-    # Every dictionary word's reading, worked out once (about 5 s) for the first large build, then read from the cache.
-    table = readingtable.prepared(make=len(entries) >= WORKERS_FROM_ENTRIES)
-    if jobs > 1 and len(entries) >= WORKERS_FROM_ENTRIES:
+    # Every dictionary word's reading, worked out once for the first large build, then read from the cache.
+    large = len(entries) >= WORKERS_FROM_ENTRIES
+    table = readingtable.prepared(large, pool() if large and jobs > 1 else None, jobs)
+    if jobs > 1 and large:
         size = max(1, min(CHUNK_ENTRIES, -(-len(entries) // (jobs * 4))))
         with workers.shipped(annotated) as words:
             chunks = _popped(entries, size)

@@ -16,8 +16,9 @@ table also answers whether CC-CEDICT lists a word.  The value is a flag
 (``P``: some line is a name; ``-``: none; ``L``: ask the live functions, a
 reading the table cannot spell) then the syllables, space-separated.
 
-It is made by those same functions, once (about 5 s), when a build first has
-many entries to render (:func:`prepared`), and kept in the cache folder,
+It is made by those same functions, once (about 7 s in one process, shared
+among the build's processes), when a build first has many entries to render
+(:func:`prepared`), and kept in the cache folder,
 keyed by the fingerprints of CC-CEDICT's file and pypinyin's tables and by the
 source of the modules that compute it: a change to any of them makes a new
 table.  A build with few entries uses the table when it is there and asks the
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Executor
+
     from .folders import TextTable
 
 # Bump when the table's files or the meaning of their contents change.
@@ -48,18 +51,19 @@ def current() -> TextTable | None:
     return _current[0][1] if _current else None
 
 
-def prepared(make: bool) -> Path | None:
+def prepared(make: bool, pool: Executor | None = None, parts: int = 1) -> Path | None:
     """Put the cached table in use, made first if *make* and the cache folder takes it; its folder, or None.
 
-    Where the cache folder cannot be written, no table is made: made in
-    memory on every large build, it would cost more than it saves.
+    The table is made in *parts* shares of the headwords in the processes of
+    *pool*, if given.  Where the cache folder cannot be written, no table is
+    made: made in memory on every large build, it would cost more than it saves.
     """
     from .folders import cache_dir
 
     folder = _folder(cache_dir())
     table = _open(folder)
     if table is None and make:
-        table = _made(folder)
+        table = _made(folder, pool, parts)
     _current[:] = [(folder, table)] if table is not None else []
     return folder if table is not None else None
 
@@ -109,11 +113,16 @@ def _open(folder: Path) -> TextTable | None:
         return None
 
 
-def _made(folder: Path) -> TextTable | None:
+def _made(folder: Path, pool: Executor | None, parts: int) -> TextTable | None:
     """Work out every headword's reading, write the table to *folder* and open it; None if it cannot be written."""
     from .folders import new_cache, write_text_table
 
-    readings = every_reading()
+    if pool is None or parts < 2:
+        readings = every_reading()
+    else:
+        readings = {}
+        for share in [pool.submit(every_reading, part, parts) for part in range(parts)]:
+            readings.update(share.result())
     meta: dict[str, object] = {"fingerprint": _fingerprint()}
     try:
         with new_cache(folder, meta) as temp:
@@ -123,8 +132,11 @@ def _made(folder: Path) -> TextTable | None:
     return _open(folder)
 
 
-def every_reading() -> dict[str, str]:
-    """Every headword whose lines parse, with its table value (see the module's text), from the live functions."""
+def every_reading(part: int = 0, parts: int = 1) -> dict[str, str]:
+    """Every headword whose lines parse, with its table value (see the module's text), from the live functions.
+
+    With *parts*, only the headwords whose place in the store's order is *part* modulo *parts*: one share.
+    """
     from .dictcache import default_store
     from .dictionary import readings
     from .spoken import reading_alone
@@ -133,7 +145,9 @@ def every_reading() -> dict[str, str]:
     _current.clear()  # the live functions, never an older table
     try:
         out: dict[str, str] = {}
-        for word in default_store().headwords():
+        for index, word in enumerate(default_store().headwords()):
+            if index % parts != part:
+                continue
             lines = readings(word)  # the numbered syllables of rows(word)'s lines, their senses left unparsed
             if not lines:
                 continue  # no line of it parses: missing from the table, as from rows()
