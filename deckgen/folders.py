@@ -18,8 +18,9 @@ def cache_dir() -> Path:
     """``$DECKGEN_CACHE_DIR``, else the platform's user cache folder (platformdirs: ``$XDG_CACHE_HOME/deckgen``
     or ``~/.cache/deckgen`` on Linux, ``~/Library/Caches/deckgen`` on macOS, ``%LOCALAPPDATA%`` on Windows).
 
-    CC-CEDICT's index (:mod:`deckgen.dictcache`), jieba's (:mod:`deckgen.jiebaindex`) and pypinyin's tables
-    (:mod:`deckgen.pinyintables`) live side by side in it, each keyed by what it was built from.
+    CC-CEDICT's index (:mod:`deckgen.dictcache`), jieba's (:mod:`deckgen.jiebaindex`), pypinyin's tables
+    (:mod:`deckgen.pinyintables`), genanki's empty collection (:mod:`deckgen.skeleton`) and the words' readings
+    (:mod:`deckgen.readingtable`) live side by side in it, each keyed by what it was built from.
     """
     explicit = os.environ.get("DECKGEN_CACHE_DIR")
     if explicit:
