@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _FORMAT = 2  # 2: meta.json lists the long words' heads (JiebaIndex.long_heads)
 _WORDS, _COUNTS, _TAGS = "words.marisa", "counts.u32", "tags.u8"
 _NO_TAG = 255
+_LATIN_RUN = -2  # the key :meth:`JiebaIndex._block_spans` gives a run of single Latin letters and digits
 
 # jieba's block patterns, as in jieba 0.42.1: Tokenizer.cut segments runs of the
 # first class; the part-of-speech tokenizer uses the second (no % or -).
@@ -81,8 +82,9 @@ class JiebaIndex:
             return None
         return self.tag_names[int(self.tags[key])]
 
-    def _route(self, block: str) -> list[int]:
-        """jieba's best route through *block*: the end of the word that starts at each position.
+    def _route(self, block: str) -> tuple[list[int], list[int]]:
+        """jieba's best route through *block*: the end of the word that starts at each position, and that
+        word's key in the trie (-1 for a character taken alone, no counted word starting there).
 
         The same arithmetic as ``Tokenizer.calc`` over ``Tokenizer.get_DAG``,
         so that ties and rounding fall the same way: each word scores
@@ -100,6 +102,7 @@ class JiebaIndex:
         nan = math.nan
         scores = [0.0] * (size + 1)
         ends = [0] * (size + 1)
+        keys = [-1] * (size + 1)
         alone = log(1) - log_total
         for start in range(size - 1, -1, -1):
             best: float | None = None
@@ -114,23 +117,18 @@ class JiebaIndex:
                     if best is None or score >= best:
                         best = score
                         ends[start] = end
+                        keys[start] = key
             if best is None:  # no dictionary word starts here: the character alone, count 1
                 best = alone + scores[start + 1]
                 ends[start] = start + 1
             scores[start] = best
-        return ends
+        return ends, keys
 
-    def _words(self, block: str) -> list[tuple[str, bool]]:
-        """The route's words, runs of single Latin letters and digits joined (True for such a run)."""
-        out: list[tuple[str, bool]] = []
-        for word, _, _, latin in self._block_spans(block, 0):
-            out.append((word, latin))
-        return out
-
-    def _block_spans(self, block: str, offset: int) -> list[tuple[str, int, int, bool]]:
-        """The route's words as ``(word, start, end, latin)``, offsets plus *offset*; see :meth:`_words`."""
-        ends = self._route(block)
-        out: list[tuple[str, int, int, bool]] = []
+    def _block_spans(self, block: str, offset: int) -> list[tuple[str, int, int, int]]:
+        """The route's words as ``(word, start, end, key)``, offsets plus *offset*, runs of single Latin letters
+        and digits joined (key -2 for such a run; -1 for a character taken alone; else the word's key)."""
+        ends, keys = self._route(block)
+        out: list[tuple[str, int, int, int]] = []
         run_start = -1  # where the current run of single Latin letters and digits began
         at, size = 0, len(block)
         while at < size:
@@ -140,12 +138,12 @@ class JiebaIndex:
                     run_start = at
             else:
                 if run_start >= 0:
-                    out.append((block[run_start:at], offset + run_start, offset + at, True))
+                    out.append((block[run_start:at], offset + run_start, offset + at, _LATIN_RUN))
                     run_start = -1
-                out.append((block[at:end], offset + at, offset + end, False))
+                out.append((block[at:end], offset + at, offset + end, keys[at]))
             at = end
         if run_start >= 0:
-            out.append((block[run_start:], offset + run_start, offset + size, True))
+            out.append((block[run_start:], offset + run_start, offset + size, _LATIN_RUN))
         return out
 
     def covering(self, text: str, position: int) -> list[tuple[str, int]]:
@@ -207,10 +205,15 @@ class JiebaIndex:
         [('改变', 'v'), ('着', 'uz'), ('生活', 'vn')]
         """
         out: list[tuple[str, str]] = []
+        tags, names = self.tags, self.tag_names
         for block in _HAN_TAGGED.split(text):
             if _HAN_TAGGED.match(block):
-                for word, latin in self._words(block):
-                    out.append((word, "eng" if latin else self.tag(word) or "x"))
+                for word, _, _, key in self._block_spans(block, 0):
+                    if key >= 0:  # the route's word: its tag by the key the route found it under
+                        tag = tags[key]
+                        out.append((word, names[tag] or "x" if tag != _NO_TAG else "x"))
+                    else:
+                        out.append((word, "eng" if key == _LATIN_RUN else self.tag(word) or "x"))
                 continue
             for piece in _SKIP.split(block):
                 if _SKIP.match(piece):
