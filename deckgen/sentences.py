@@ -68,6 +68,9 @@ _OPTION = re.compile(
 
 # Table cells (OCR of a Markdown table) and literal line breaks separate items just as option labels do.
 _SEPARATOR = re.compile(_OPTION.pattern + r"|[\s\u3000]*(?:\||<br\s*/?>)[\s\u3000]*", re.IGNORECASE)
+# A separator always holds one of these: A-D in either case and width, a digit, "|" or "<".  A line with none
+# has no items, and skips the separator's own scan, which tries its lookbehinds at every character.
+_SEPARATOR_HINT = re.compile(r"[A-Da-dＡ-Ｄａ-ｄ0-9０-９|<]")
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ class Layout:
 
     def _items(self) -> tuple[tuple[int, int], ...]:
         """Pieces of the line no sentence crosses: exam options, table cells, ``<br>``-separated lines."""
+        if not _SEPARATOR_HINT.search(self.text):
+            return ()
         items, start = [], 0
         for separator in _SEPARATOR.finditer(self.text):
             items.append((start, separator.start()))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deckgen.sentences import example, layout
 
@@ -63,3 +65,17 @@ def test_many_annotations_on_one_long_line_stay_fast() -> None:
     for start in range(3, len(line), 800):
         example(lay, start, start + 2)
     assert time.process_time() - began < 2.0
+
+
+_SEPARATOR_BITS = [*"AbＣｄEＥ.．、(（)） \u3000\t|</>1中eЖǅſK\u212a", "br", "BR", "１２", "123", "学校"]
+_SEPARATOR_PARTS = st.lists(st.sampled_from(_SEPARATOR_BITS), max_size=12)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_SEPARATOR_PARTS)
+def test_a_line_without_a_separators_characters_has_no_separator(parts: list[str]) -> None:
+    """The hint that lets most lines skip the separator's scan never hides one (case folding included)."""
+    from deckgen.sentences import _SEPARATOR, _SEPARATOR_HINT
+
+    text = "".join(parts)
+    assert _SEPARATOR_HINT.search(text) or not _SEPARATOR.search(text), text
