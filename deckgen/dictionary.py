@@ -107,6 +107,8 @@ def render_sense(sense: str) -> str:
     >>> render_sense('also pr. [di4] or [di5] in poetry')
     'also pr. [dì] or [di] in poetry'
     """
+    if "[" not in sense:  # both kinds of reference hold one: most senses have none
+        return sense.strip()
     sense = _REFERENCE.sub(_render_reference, sense)
     return _BARE_PINYIN.sub(lambda m: f"[{marked_pinyin(m.group(1))}]", sense).strip()
 

@@ -97,8 +97,11 @@ def fit(senses: tuple[str, ...] | list[str], limit: int) -> str:
     return "; ".join(out)
 
 
+@lru_cache(maxsize=1 << 14)
 def tier(sense: str) -> int:
     """0 for a real meaning, 1 for a low-value one, 2 for a pointer or surname.
+
+    Memoised: choosing among a word's lines asks it of each of their senses, and the senses are asked again.
 
     >>> [tier(s) for s in ['rate', '(archaic) monarch', '(coll.) boobies', 'variant of 瞭|了[liao3]', 'surname Lü']]
     [0, 1, 1, 2, 2]
