@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import workers
-from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich, prepare
+from .enrich import MAX_EXAMPLES, Entry, Grouper, enrich, prepare, warm_up
 from .errors import DeckgenError, InputError
 from .minefiles import input_name, mine_all
 from .notices import Notice
@@ -252,7 +252,8 @@ def _build(
 
             library = stack.enter_context(Library.open(options.library))
         args = (options.encoding, options.examples, options.library is not None, options.input_format)
-        for mined in mine_all(inputs, options.jobs, args, progress, pool):
+        # Workers done mining load what enriching reads (OpenCC, HSK, the reading table) while the others finish.
+        for mined in mine_all(inputs, options.jobs, args, progress, pool, warm_up):
             if mined.reader:
                 readers[str(mined.path)] = mined.reader
             if mined.error is not None:

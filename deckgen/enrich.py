@@ -196,6 +196,27 @@ def _capitalised(syllables: tuple[str, ...], cedict_pinyin: str) -> tuple[str, .
     return tuple(s[:1].upper() + s[1:] if t[:1].isupper() else s for s, t in zip(syllables, theirs, strict=True))
 
 
+def warm_up() -> None:
+    """Load in this process what enriching reads on first use: OpenCC's converters, the HSK lists (about
+    0.12 s together) and the reading table, if the cache holds one (:mod:`deckgen.readingtable`).
+
+    A build's workers run it once they have mined their last share, while they would wait for the others and
+    for the build's process to gather the words (:func:`deckgen.minefiles.mine_all`), so that the first chunk of
+    entries each enriches does not pay it.  Best effort: whatever fails here fails again where it is needed.
+    """
+    from . import readingtable
+    from .errors import DeckgenError
+    from .hsk import hsk_levels
+    from .script import simplified_of, traditional_of
+
+    try:
+        simplified_of(traditional_of("汉字"))
+        hsk_levels("汉字")
+        readingtable.prepared(make=False)
+    except (DeckgenError, OSError):
+        pass
+
+
 def prepare(entries: Sequence[Entry], annotated: Annotated) -> None:
     """Do ahead, stage by stage over a batch of *entries*, the sentence work :func:`enrich` then finds done.
 

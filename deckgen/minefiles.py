@@ -169,10 +169,12 @@ def mine_all(
     args: tuple[str | None, int, bool, str | None],
     progress: Callable[[Path, int, int], None] | None,
     pool: Callable[[], Executor],
+    then: Callable[[], None] | None = None,
 ) -> Iterator[FileMined]:
     """Mine the files in order, in *jobs* processes (*pool*), a large file in shares of its lines.
 
     *args* are :func:`mine_file`'s after the path: (encoding, max_examples, with_sightings, input_format).
+    *then* is handed to the processes *jobs* times after the shares, for those that finish first.
     """
     plans = [workers.shares(path, jobs) for path in files]
     if jobs > 1 and sum(map(len, plans)) > 1:
@@ -180,6 +182,9 @@ def mine_all(
             [pool().submit(_mine_share, path, *args, share) for share in plan]
             for path, plan in zip(files, plans, strict=True)
         ]
+        if then is not None:
+            for _ in range(jobs):
+                pool().submit(then)
         for index, (path, shares) in enumerate(zip(files, futures, strict=True)):
             if progress:
                 progress(input_name(path), index, len(files))

@@ -539,3 +539,34 @@ def test_a_note_s_guid_is_worked_out_in_the_worker_and_travels_with_it(
     assert all(note._guid == note_guid(note.hanzi, note.pinyin) for note in notes)  # set before the parent saw them
     back = pickle.loads(pickle.dumps(notes))
     assert [note._guid for note in back] == [note.guid for note in notes]
+
+
+def test_workers_done_mining_warm_up_for_enriching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The task that loads OpenCC, the HSK lists and the reading table goes to the pool after every share,
+    # once per process, and a build with it makes the notes a build without it makes.
+    from concurrent.futures import Executor, Future
+
+    from deckgen import enrich, minefiles
+
+    class Recorder(Executor):
+        def __init__(self) -> None:
+            self.tasks: list[object] = []
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.tasks.append(fn)
+            done: Future[object] = Future()
+            done.set_result(fn(*args, **kwargs))
+            return done
+
+    book = _book(tmp_path)
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
+    recorder = Recorder()
+    args = (None, 4, False, None)
+    mined = list(minefiles.mine_all([book, EXAMPLE], 2, args, None, lambda: recorder, enrich.warm_up))
+    shares = len(workers.shares(book, 2)) + len(workers.shares(EXAMPLE, 2))
+    assert recorder.tasks == [minefiles._mine_share] * shares + [enrich.warm_up] * 2
+    assert [m.path for m in mined] == [book, EXAMPLE]
+    enrich.warm_up()  # again: nothing to do
+    many = _built([book], tmp_path, 2)
+    monkeypatch.setattr(pipeline, "warm_up", None)  # no warm-up task at all
+    _same(_built([book], tmp_path, 2), many)
