@@ -18,12 +18,12 @@ reading the table cannot spell) then the syllables, space-separated.
 
 It is made by those same functions, once (about 7 s in one process, shared
 among the build's processes), when a build first has many entries to render
-(:func:`prepared`), and kept in the cache folder,
-keyed by the fingerprints of CC-CEDICT's file and pypinyin's tables and by the
-source of the modules that compute it: a change to any of them makes a new
-table.  A build with few entries uses the table when it is there and asks the
-live functions otherwise; a test holds both ways equal, word by word and note
-by note.
+(:func:`prepared`), and kept in the cache folder, keyed by the fingerprints of
+CC-CEDICT's file and pypinyin's tables and by the source of the modules that
+compute it: a change to any of them makes a new table.  A build with few
+entries uses the table when it is there and asks the live functions otherwise;
+a test holds both ways equal, word by word and note by note.  Workers that
+have mined their share open it early (:func:`deckgen.enrich.warm_up`).
 """
 
 from __future__ import annotations
@@ -58,12 +58,13 @@ def prepared(make: bool, pool: Executor | None = None, parts: int = 1) -> Path |
     *pool*, if given.  Where the cache folder cannot be written, no table is
     made: made in memory on every large build, it would cost more than it saves.
     """
-    from .folders import cache_dir
+    from .folders import cache_dir, cache_folder
 
-    folder = _folder(cache_dir())
-    table = _open(folder)
+    fingerprint = _fingerprint()
+    folder = cache_folder(cache_dir(), f"readings-v{_FORMAT}", fingerprint)
+    table = _open(folder, fingerprint)
     if table is None and make:
-        table = _made(folder, pool, parts)
+        table = _made(folder, fingerprint, pool, parts)
     _current[:] = [(folder, table)] if table is not None else []
     return folder if table is not None else None
 
@@ -73,14 +74,8 @@ def use(folder: Path | None) -> None:
     if folder is None:
         _current.clear()
     elif not _current or _current[0][0] != folder:
-        table = _open(folder)
+        table = _open(folder, _fingerprint())
         _current[:] = [(folder, table)] if table is not None else []
-
-
-def _folder(cache_dir: Path) -> Path:
-    from .folders import cache_folder
-
-    return cache_folder(cache_dir, f"readings-v{_FORMAT}", _fingerprint())
 
 
 def _fingerprint() -> dict[str, str]:
@@ -100,12 +95,12 @@ def _fingerprint() -> dict[str, str]:
     return fingerprint
 
 
-def _open(folder: Path) -> TextTable | None:
-    """The table in *folder* if it is whole and was made from what is installed now, else None."""
+def _open(folder: Path, fingerprint: dict[str, str]) -> TextTable | None:
+    """The table in *folder* if it is whole and was made from what *fingerprint* describes, else None."""
     from .folders import cache_meta, open_text_table
 
     try:
-        meta = cache_meta(folder, _fingerprint())
+        meta = cache_meta(folder, fingerprint)
         if meta is None:
             return None
         return open_text_table(folder, meta["words"])
@@ -113,7 +108,7 @@ def _open(folder: Path) -> TextTable | None:
         return None
 
 
-def _made(folder: Path, pool: Executor | None, parts: int) -> TextTable | None:
+def _made(folder: Path, fingerprint: dict[str, str], pool: Executor | None, parts: int) -> TextTable | None:
     """Work out every headword's reading, write the table to *folder* and open it; None if it cannot be written."""
     from .folders import new_cache, write_text_table
 
@@ -123,13 +118,13 @@ def _made(folder: Path, pool: Executor | None, parts: int) -> TextTable | None:
         readings = {}
         for share in [pool.submit(every_reading, part, parts) for part in range(parts)]:
             readings.update(share.result())
-    meta: dict[str, object] = {"fingerprint": _fingerprint()}
+    meta: dict[str, object] = {"fingerprint": fingerprint}
     try:
         with new_cache(folder, meta) as temp:
             meta["words"] = write_text_table(temp, readings)
     except (OSError, OverflowError):
         return None
-    return _open(folder)
+    return _open(folder, fingerprint)
 
 
 def every_reading(part: int = 0, parts: int = 1) -> dict[str, str]:
