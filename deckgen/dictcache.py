@@ -102,23 +102,16 @@ def _fingerprint(path: Path) -> dict[str, str]:
 
 def _open_cache(folder: Path, fingerprint: dict[str, str]) -> TextTable | None:
     """The cached index in *folder*, memory-mapped, or None to rebuild it (missing, stale or damaged)."""
-    from .folders import cache_meta, open_text_table
+    from .folders import cached_text_table
 
-    try:
-        meta = cache_meta(folder, fingerprint)
-        if meta is None:
-            return None
-        return open_text_table(folder, meta["headwords"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError, IndexError):
-        return None
+    return cached_text_table(folder, fingerprint, "headwords")
 
 
 def _write_cache(folder: Path, lines: dict[str, str], meta: dict[str, object]) -> None:
     """Write the index's files and its meta to a temporary folder, then rename it into place."""
-    from .folders import new_cache, write_text_table
+    from .folders import cache_text_table
 
-    with new_cache(folder, meta) as temp:
-        meta["headwords"] = write_text_table(temp, lines)
+    cache_text_table(folder, lines, meta, "headwords")
 
 
 def open_store(source: Path, folder: Path) -> Store:

@@ -201,6 +201,29 @@ def write_text_table(folder: Path, texts: dict[str, str]) -> int:
     return len(keys)
 
 
+def cached_text_table(folder: Path, fingerprint: dict[str, str], count_key: str) -> TextTable | None:
+    """The :class:`TextTable` cached in *folder* if it was built from *fingerprint* and is whole, else None.
+
+    The cache's meta says under *count_key* how many keys the table holds; a
+    missing, stale, damaged or truncated cache is None, for its owner to build again.
+    """
+    try:
+        meta = cache_meta(folder, fingerprint)
+        if meta is None:
+            return None
+        return open_text_table(folder, meta[count_key])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError, IndexError):
+        return None
+
+
+def cache_text_table(folder: Path, texts: dict[str, str], meta: dict[str, object], count_key: str) -> None:
+    """Write *texts* as a :class:`TextTable` cached in *folder*, with *meta* and the count of its keys under
+    *count_key*: in a temporary folder renamed into place (:func:`new_cache`).  OSError or OverflowError
+    when it cannot be written."""
+    with new_cache(folder, meta) as temp:
+        meta[count_key] = write_text_table(temp, texts)
+
+
 def open_text_table(folder: Path, count: object) -> TextTable:
     """The :class:`TextTable` in *folder*, memory-mapped, if it holds *count* keys (its meta says how many).
 

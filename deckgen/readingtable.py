@@ -97,20 +97,14 @@ def _fingerprint() -> dict[str, str]:
 
 def _open(folder: Path, fingerprint: dict[str, str]) -> TextTable | None:
     """The table in *folder* if it is whole and was made from what *fingerprint* describes, else None."""
-    from .folders import cache_meta, open_text_table
+    from .folders import cached_text_table
 
-    try:
-        meta = cache_meta(folder, fingerprint)
-        if meta is None:
-            return None
-        return open_text_table(folder, meta["words"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError, IndexError):
-        return None
+    return cached_text_table(folder, fingerprint, "words")
 
 
 def _made(folder: Path, fingerprint: dict[str, str], pool: Executor | None, parts: int) -> TextTable | None:
     """Work out every headword's reading, write the table to *folder* and open it; None if it cannot be written."""
-    from .folders import new_cache, write_text_table
+    from .folders import cache_text_table
 
     if pool is None or parts < 2:
         readings = every_reading()
@@ -118,10 +112,8 @@ def _made(folder: Path, fingerprint: dict[str, str], pool: Executor | None, part
         readings = {}
         for share in [pool.submit(every_reading, part, parts) for part in range(parts)]:
             readings.update(share.result())
-    meta: dict[str, object] = {"fingerprint": fingerprint}
     try:
-        with new_cache(folder, meta) as temp:
-            meta["words"] = write_text_table(temp, readings)
+        cache_text_table(folder, readings, {"fingerprint": fingerprint}, "words")
     except (OSError, OverflowError):
         return None
     return _open(folder, fingerprint)
