@@ -211,7 +211,7 @@ class JiebaIndex:
                 for word, _, _, key in self._block_spans(block, 0):
                     if key >= 0:  # the route's word: its tag by the key the route found it under
                         tag = tags[key]
-                        out.append((word, names[tag] or "x" if tag != _NO_TAG else "x"))
+                        out.append((word, (names[tag] or "x") if tag != _NO_TAG else "x"))
                     else:
                         out.append((word, "eng" if key == _LATIN_RUN else self.tag(word) or "x"))
                 continue
