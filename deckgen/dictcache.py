@@ -111,7 +111,7 @@ def _write_cache(folder: Path, lines: dict[str, str], meta: dict[str, object]) -
     """Write the index's files and its meta to a temporary folder, then rename it into place."""
     from .folders import cache_text_table
 
-    cache_text_table(folder, lines, meta, "headwords")
+    cache_text_table(folder, lambda: lines, meta, "headwords")
 
 
 def open_store(source: Path, folder: Path) -> Store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,12 +216,17 @@ def cached_text_table(folder: Path, fingerprint: dict[str, str], count_key: str)
         return None
 
 
-def cache_text_table(folder: Path, texts: dict[str, str], meta: dict[str, object], count_key: str) -> None:
-    """Write *texts* as a :class:`TextTable` cached in *folder*, with *meta* and the count of its keys under
-    *count_key*: in a temporary folder renamed into place (:func:`new_cache`).  OSError or OverflowError
-    when it cannot be written."""
+def cache_text_table(
+    folder: Path, texts: Callable[[], dict[str, str]], meta: dict[str, object], count_key: str
+) -> None:
+    """Write the mapping *texts* makes as a :class:`TextTable` cached in *folder*, with *meta* and the count of
+    its keys under *count_key*: in a temporary folder renamed into place (:func:`new_cache`).
+
+    *texts* is called once that folder exists, so a cache folder that cannot be written costs no work.
+    OSError or OverflowError when it cannot be written.
+    """
     with new_cache(folder, meta) as temp:
-        meta[count_key] = write_text_table(temp, texts)
+        meta[count_key] = write_text_table(temp, texts())
 
 
 def open_text_table(folder: Path, count: object) -> TextTable:

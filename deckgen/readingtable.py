@@ -106,13 +106,15 @@ def _made(folder: Path, fingerprint: dict[str, str], pool: Executor | None, part
     """Work out every headword's reading, write the table to *folder* and open it; None if it cannot be written."""
     from .folders import cache_text_table
 
-    if pool is None or parts < 2:
-        readings = every_reading()
-    else:
-        readings = {}
+    def readings() -> dict[str, str]:
+        if pool is None or parts < 2:
+            return every_reading()
+        out: dict[str, str] = {}
         for share in [pool.submit(every_reading, part, parts) for part in range(parts)]:
-            readings.update(share.result())
-    try:
+            out.update(share.result())
+        return out
+
+    try:  # the readings are worked out only once the cache folder has taken a temporary folder for them
         cache_text_table(folder, readings, {"fingerprint": fingerprint}, "words")
     except (OSError, OverflowError):
         return None
