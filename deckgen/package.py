@@ -211,6 +211,9 @@ class Collection:
         self.cursor = self.conn.cursor()
         self.indexes = _dropped_indexes(self.cursor)
         self.batch: list[RenderedNote] = []
+        # Which cards a note has depends only on which fields are empty, and its tags repeat: both worked out once.
+        self._cards_of: dict[tuple[bool, ...], tuple[int, ...]] = {}
+        self._tags_of: dict[tuple[str, ...], str] = {}
 
     def add(self, note: RenderedNote) -> None:
         """Write *note* (its rows go in with the next batch)."""
@@ -231,22 +234,45 @@ class Collection:
     def _flush(self) -> None:
         note_rows: list[tuple[object, ...]] = []
         card_rows: list[tuple[object, ...]] = []
+        cards_of, tags_of, older, stamp, ids, deck = (
+            self._cards_of,
+            self._tags_of,
+            self.older,
+            self.stamp,
+            self.ids,
+            self.deck,
+        )
         for note in self.batch:
-            fields = note.fields
-            if len(fields) != len(FIELDS) or any(" " in tag for tag in note.tags):
-                raise ValueError(f"note {note.hanzi!r}: {len(fields)} fields, tags {note.tags!r}")
-            when = int(self.older.get((note.hanzi, note.pinyin), self.stamp))
-            note_id = next(self.ids)
-            tags = " " + " ".join(note.tags) + " "
-            note_rows.append(
-                (note_id, note.guid, MODEL_ID, when, -1, tags, "\x1f".join(fields), fields[SORT_FIELD], 0, 0, "")
-            )
-            for card, test, required in self.requirements:
-                if test(fields[i] for i in required):
-                    card_rows.append((next(self.ids), note_id, self.deck, card, when, -1, *_NEW_CARD))
+            joined = note.joined()
+            fields = joined.split("\x1f")
+            filled = tuple(map(bool, fields))
+            cards = cards_of.get(filled)
+            if cards is None:
+                cards = cards_of[filled] = self._cards(note, filled)
+            tags = tags_of.get(note.tags)
+            if tags is None:
+                tags = tags_of[note.tags] = _tag_column(note)
+            when = int(older.get((note.hanzi, note.pinyin), stamp))
+            note_id = next(ids)
+            note_rows.append((note_id, note.guid, MODEL_ID, when, -1, tags, joined, fields[SORT_FIELD], 0, 0, ""))
+            for card in cards:
+                card_rows.append((next(ids), note_id, deck, card, when, -1, *_NEW_CARD))
         self.batch = []
         self.cursor.executemany(_NOTE_INSERT, note_rows)
         self.cursor.executemany(_CARD_INSERT, card_rows)
+
+    def _cards(self, note: RenderedNote, filled: tuple[bool, ...]) -> tuple[int, ...]:
+        """The cards of a note whose fields are filled as *filled* says: those whose required fields it fills."""
+        if len(filled) != len(FIELDS):
+            raise ValueError(f"note {note.hanzi!r}: {len(filled)} fields")
+        return tuple(card for card, test, required in self.requirements if test(filled[i] for i in required))
+
+
+def _tag_column(note: RenderedNote) -> str:
+    """The notes table's tags of *note*: space-separated, with a space either side."""
+    if any(" " in tag for tag in note.tags):
+        raise ValueError(f"note {note.hanzi!r}: tags {note.tags!r}")
+    return " " + " ".join(note.tags) + " "
 
 
 class Prewritten:

@@ -111,6 +111,13 @@ class RenderedNote:
     def field(self, name: str) -> str:
         return self.fields[FIELDS.index(name)]
 
+    def joined(self) -> str:
+        """The field values joined by Anki's separator (``\\x1f``), as a collection's notes table holds them.
+
+        A packed note's values are already joined so in their group: they come without splitting and joining again.
+        """
+        return _unpacked_record(self._packed)
+
     def _values(self) -> tuple[object, ...]:
         return (self.hanzi, self.pinyin, self.fields, self.tags)
 
@@ -195,15 +202,23 @@ _last_group: tuple[bytes, list[str]] = (b"", [])  # the group read last, decompr
 
 
 def _unpack(packed: _Packed) -> tuple[str, ...]:
-    global _last_group
     blob = packed[0] if packed else ""
     if not isinstance(blob, bytes):
         return packed  # type: ignore[return-value]
+    return tuple(_unpacked_record(packed).split(_FIELD_END))
+
+
+def _unpacked_record(packed: _Packed) -> str:
+    """The values of *packed* joined by :data:`_FIELD_END`."""
+    global _last_group
+    blob = packed[0] if packed else ""
+    if not isinstance(blob, bytes):
+        return _FIELD_END.join(packed)  # type: ignore[arg-type]
     last_blob, records = _last_group
     if last_blob is not blob:
         records = zlib.decompress(blob).decode("utf-8", "surrogatepass").split(_NOTE_END)
         _last_group = (blob, records)
-    return tuple(records[packed[1]].split(_FIELD_END))  # type: ignore[index]
+    return records[packed[1]]  # type: ignore[index]
 
 
 def _data(name: str) -> str:
