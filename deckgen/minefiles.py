@@ -100,6 +100,19 @@ def _mine_share(
     return FileMined(input_name(path), grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
 
 
+def _mine_share_saved(
+    folder: str | None,
+    path: Path | Text,
+    encoding: str | None,
+    max_examples: int,
+    with_sightings: bool,
+    input_format: str | None,
+    share: Share | None,
+) -> FileMined:
+    """:func:`_mine_share` in a worker, handed back through a file of *folder* (:func:`workers.saved`)."""
+    return workers.saved(_mine_share(path, encoding, max_examples, with_sightings, input_format, share), folder)
+
+
 class _Sightings:
     """An article's sightings as they come, at most as many distinct sentences per word as a note shows.
 
@@ -178,17 +191,18 @@ def mine_all(
     """
     plans = [workers.shares(path, jobs) for path in files]
     if jobs > 1 and sum(map(len, plans)) > 1:
-        futures = [
-            [pool().submit(_mine_share, path, *args, share) for share in plan]
-            for path, plan in zip(files, plans, strict=True)
-        ]
-        if then is not None:
-            for _ in range(jobs):
-                pool().submit(then)
-        for index, (path, shares) in enumerate(zip(files, futures, strict=True)):
-            if progress:
-                progress(input_name(path), index, len(files))
-            yield _checked(_joined(workers.results_in_order(shares)))
+        with workers.handed_back() as folder:
+            futures = [
+                [pool().submit(_mine_share_saved, folder, path, *args, share) for share in plan]
+                for path, plan in zip(files, plans, strict=True)
+            ]
+            if then is not None:
+                for _ in range(jobs):
+                    pool().submit(then)
+            for index, (path, shares) in enumerate(zip(files, futures, strict=True)):
+                if progress:
+                    progress(input_name(path), index, len(files))
+                yield _checked(_joined(map(workers.loaded, workers.results_in_order(shares))))
         return
     for index, path in enumerate(files):
         if progress:

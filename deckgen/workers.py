@@ -244,7 +244,58 @@ def shipped(value: object) -> Iterator[object]:
 
 
 class _Shipped(str):
-    """The path of a value :func:`shipped` wrote."""
+    """The path of a value :func:`shipped` or :func:`saved` wrote."""
+
+
+@contextmanager
+def handed_back() -> Iterator[str | None]:
+    """A private temporary folder for the workers' large results (:func:`saved`), removed with what is left in it.
+
+    None where no folder can be made: the results then come back through the pool's pipe.
+    """
+    import shutil
+
+    try:
+        folder = tempfile.mkdtemp(prefix="deckgen-")
+    except OSError:
+        yield None
+        return
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def saved(value: T, folder: str | None) -> T:
+    """In a worker: *value* written to a file of *folder* (:func:`handed_back`), whose path goes back instead.
+
+    A mined share of 2 MB pickles to about 1.5 MB.  Through the pool's pipe, the
+    worker waited for the build's process to read it 64 kB at a time, each read
+    waiting for the interpreter's lock that the build's process holds while it
+    joins the previous share: at 20 MB the workers sat idle 0.15-0.27 s between
+    shares.  Written to a file, it is handed over in a few milliseconds.  Where
+    the file cannot be written, *value* goes back itself.
+    """
+    if folder is None:
+        return value
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, suffix=".pickle")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        return value
+    return _Shipped(name)  # type: ignore[return-value]  # loaded() turns it back into the value
+
+
+def loaded(value: T) -> T:
+    """In the build's process: what a worker :func:`saved`, read from its file and the file removed."""
+    if not isinstance(value, _Shipped):
+        return value
+    try:
+        with open(value, "rb") as handle:
+            return pickle.load(handle)  # type: ignore[no-any-return]  # our own file, private (mkdtemp)
+    finally:
+        Path(value).unlink(missing_ok=True)
 
 
 _RECEIVED: dict[str, object] = {}  # in a worker: the value of the last file shipped to it

@@ -223,6 +223,52 @@ def test_a_shipped_value_is_read_once_per_process_and_removed_after(tmp_path: Pa
     assert not path.exists()
 
 
+def test_mined_shares_come_back_through_private_files_that_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    book = _book(tmp_path)
+    one = _built([book], tmp_path, 1)
+    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
+    monkeypatch.setattr(workers, "SHARE_MAX_BYTES", 2048)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    handed: list[str | None] = []
+    real = workers.loaded
+
+    def spy(value: object) -> object:
+        handed.append(str(value) if isinstance(value, str) else None)
+        return real(value)
+
+    monkeypatch.setattr(workers, "loaded", spy)
+    _same(one, _built([book], tmp_path, 2))
+    assert len(handed) == len(workers.shares(book, 2)) > 2
+    assert all(path is not None and Path(path).parent.parent == scratch for path in handed)
+    assert not list(scratch.iterdir())  # the folder went, with the files in it
+    # Where no folder can be made, the shares come back through the pool's pipe.
+    handed.clear()
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda **_kwargs: (_ for _ in ()).throw(PermissionError("no /tmp")))
+    _same(one, _built([book], tmp_path, 2))
+    assert handed and all(path is None for path in handed)
+
+
+def test_a_saved_value_is_loaded_once_and_its_file_removed(tmp_path: Path) -> None:
+    value = {"关键": ("guān", "jiàn")}
+    assert workers.saved(value, None) is value
+    assert workers.saved(value, str(tmp_path / "gone")) is value  # the folder cannot take it
+    path = workers.saved(value, str(tmp_path))
+    assert isinstance(path, str) and Path(path).parent == tmp_path and Path(path).stat().st_mode & 0o077 == 0
+    assert workers.loaded(path) == value
+    assert not Path(path).exists()
+    assert workers.loaded(value) is value
+    with workers.handed_back() as folder:
+        assert folder is not None and Path(folder).is_dir()
+        workers.saved(value, folder)
+    assert not Path(folder).exists()
+
+
 def test_chunks_are_mapped_in_order_and_taken_only_as_results_are_handed_back() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -564,7 +610,7 @@ def test_workers_done_mining_warm_up_for_enriching(tmp_path: Path, monkeypatch: 
     args = (None, 4, False, None)
     mined = list(minefiles.mine_all([book, EXAMPLE], 2, args, None, lambda: recorder, enrich.warm_up))
     shares = len(workers.shares(book, 2)) + len(workers.shares(EXAMPLE, 2))
-    assert recorder.tasks == [minefiles._mine_share] * shares + [enrich.warm_up] * 2
+    assert recorder.tasks == [minefiles._mine_share_saved] * shares + [enrich.warm_up] * 2
     assert [m.path for m in mined] == [book, EXAMPLE]
     enrich.warm_up()  # again: nothing to do
     many = _built([book], tmp_path, 2)
