@@ -69,8 +69,12 @@ def _mine_share(
     with_sightings: bool,
     input_format: str | None,
     share: Share | None,
+    folder: str | None = None,
 ) -> FileMined:
-    """:func:`mine_file` of the lines of *share* only (all of them: None), before the file-level checks."""
+    """:func:`mine_file` of the lines of *share* only (all of them: None), before the file-level checks.
+
+    In a worker, the result goes back through a file of *folder* (:func:`workers.saved`), if one is given.
+    """
     from .librows import Sighting
     from .readers import read, read_text
 
@@ -97,20 +101,8 @@ def _mine_share(
                     sightings.add(Sighting(o.word, pinyin, example.before, example.word, example.after, o.line))
     except InputError as exc:
         return FileMined(input_name(path), Grouper(max_examples), {}, [], error=exc, reader=reader)
-    return FileMined(input_name(path), grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
-
-
-def _mine_share_saved(
-    folder: str | None,
-    path: Path | Text,
-    encoding: str | None,
-    max_examples: int,
-    with_sightings: bool,
-    input_format: str | None,
-    share: Share | None,
-) -> FileMined:
-    """:func:`_mine_share` in a worker, handed back through a file of *folder* (:func:`workers.saved`)."""
-    return workers.saved(_mine_share(path, encoding, max_examples, with_sightings, input_format, share), folder)
+    mined = FileMined(input_name(path), grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
+    return workers.saved(mined, folder)
 
 
 class _Sightings:
@@ -193,7 +185,7 @@ def mine_all(
     if jobs > 1 and sum(map(len, plans)) > 1:
         with workers.handed_back() as folder:
             futures = [
-                [pool().submit(_mine_share_saved, folder, path, *args, share) for share in plan]
+                [pool().submit(_mine_share, path, *args, share, folder) for share in plan]
                 for path, plan in zip(files, plans, strict=True)
             ]
             if then is not None:

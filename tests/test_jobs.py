@@ -610,7 +610,7 @@ def test_workers_done_mining_warm_up_for_enriching(tmp_path: Path, monkeypatch: 
     args = (None, 4, False, None)
     mined = list(minefiles.mine_all([book, EXAMPLE], 2, args, None, lambda: recorder, enrich.warm_up))
     shares = len(workers.shares(book, 2)) + len(workers.shares(EXAMPLE, 2))
-    assert recorder.tasks == [minefiles._mine_share_saved] * shares + [enrich.warm_up] * 2
+    assert recorder.tasks == [minefiles._mine_share] * shares + [enrich.warm_up] * 2
     assert [m.path for m in mined] == [book, EXAMPLE]
     enrich.warm_up()  # again: nothing to do
     many = _built([book], tmp_path, 2)
