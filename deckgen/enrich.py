@@ -113,11 +113,11 @@ class Grouper:
         return [pending.entry() for pending in self._pending().values()]
 
     def _pending(self) -> dict[tuple[str, str], _Pending]:
-        """The words so far, what a worker sent made into objects first."""
-        received, self._received = self._received, None
-        if received is not None:
-            for key, *values in received:
+        """The words so far, what a worker sent made into objects first (once: :meth:`add` asks at every occurrence)."""
+        if self._received is not None:
+            for key, *values in self._received:
                 self._found[key] = _Pending.restored(*values)
+            self._received = None
         return self._found
 
     def __getstate__(self) -> object:
