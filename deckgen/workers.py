@@ -288,12 +288,20 @@ def saved(value: T, folder: str | None) -> T:
 
 
 def loaded(value: T) -> T:
-    """In the build's process: what a worker :func:`saved`, read from its file and the file removed."""
+    """In the build's process: what a worker :func:`saved`, read from its file and the file removed.
+
+    A file that went missing meanwhile (a cleaner of the temporary folder) fails the build with a
+    :class:`~deckgen.errors.DeckgenError`, one line, since what the worker found exists nowhere else.
+    """
     if not isinstance(value, _Shipped):
         return value
     try:
         with open(value, "rb") as handle:
             return pickle.load(handle)  # type: ignore[no-any-return]  # our own file, private (mkdtemp)
+    except OSError as error:
+        from .errors import DeckgenError
+
+        raise DeckgenError(f"{value}: a worker's result could not be read back ({error.strerror or error})") from error
     finally:
         Path(value).unlink(missing_ok=True)
 

@@ -11,7 +11,7 @@ import pytest
 from deckgen import build as pipeline
 from deckgen import workers
 from deckgen.build import BuildOptions, BuildResult
-from deckgen.errors import InputError
+from deckgen.errors import DeckgenError, InputError
 from deckgen.read import Text
 from deckgen.workers import auto_jobs
 
@@ -267,6 +267,12 @@ def test_a_saved_value_is_loaded_once_and_its_file_removed(tmp_path: Path) -> No
         assert folder is not None and Path(folder).is_dir()
         workers.saved(value, folder)
     assert not Path(folder).exists()
+    # A file removed behind the build's back fails it with one line, not a traceback.
+    gone = workers.saved(value, str(tmp_path))
+    Path(str(gone)).unlink()
+    with pytest.raises(DeckgenError, match="could not be read back") as failure:
+        workers.loaded(gone)
+    assert "\n" not in str(failure.value) and str(gone) in str(failure.value)
 
 
 def test_chunks_are_mapped_in_order_and_taken_only_as_results_are_handed_back() -> None:
