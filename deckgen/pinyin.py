@@ -246,10 +246,20 @@ def join_syllables(parts: tuple[str, ...] | list[str]) -> str:
     """
     out = []
     for i, part in enumerate(parts):
-        if i and strip_tones(part[:1]) in ("a", "o", "e"):
-            out.append("'")
+        if i:
+            head = part[:1]
+            vowel = _OPENS_WITH_AOE.get(head)
+            if vowel is None:
+                vowel = _OPENS_WITH_AOE[head] = strip_tones(head) in ("a", "o", "e")
+            if vowel:
+                out.append("'")
         out.append(part)
     return "".join(out)
+
+
+# Per first character of a syllable: whether it is a, o or e under any tone mark (a dictionary look-up is a
+# fraction of strip_tones's memoised call, and every word's pinyin is joined).
+_OPENS_WITH_AOE: dict[str, bool] = {}
 
 
 def normalise(pinyin: str) -> str:

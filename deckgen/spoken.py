@@ -102,11 +102,13 @@ def _proper(word: str, syllables: Sequence[str]) -> bool:
     >>> _proper('一月', ['yī', 'yuè']), _proper('星期一', ['xīng', 'qī', 'yī'])
     (False, False)
     """
-    if len(word) < 2 or _CALENDAR.match(word):
-        return False  # CC-CEDICT capitalises months and weekdays (Yi1 yue4); pinyin orthography does not
+    if len(word) < 2:
+        return False
     table = current_table()
     if table is not None and (table.get(word) or PLAIN)[:1] == PLAIN:
-        return False  # no line of the word, or none that is a name
+        return False  # no line of the word, or none that is a name: most words, answered before the pattern below
+    if _CALENDAR.match(word):
+        return False  # CC-CEDICT capitalises months and weekdays (Yi1 yue4); pinyin orthography does not
     found = rows(word)
     if not any(row.proper for row in found):
         return False  # most words: no line of theirs is a name
