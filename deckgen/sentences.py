@@ -54,11 +54,14 @@ _CLAUSE_MARKS = frozenset("，,")
 _DOTS = re.compile(r"\.{3,}")
 # Where a line's scans stop: the rest of its characters are skipped by the regex engine, not by a Python loop.
 _MARKS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS) + '"') + "]")
-_SENTENCE_ENDS = re.compile("[" + re.escape("".join(_TERMINATORS)) + "]|" + _DOTS.pattern)
+_TERMINATOR_MARKS = re.compile("[" + re.escape("".join(_TERMINATORS)) + "]")
+_SENTENCE_ENDS = re.compile(_TERMINATOR_MARKS.pattern + "|" + _DOTS.pattern)  # for lines with a run of dots
 _CLAUSE_ENDS = re.compile("[" + re.escape("".join(_CLAUSE_MARKS)) + "]")
 # Bylines: inside brackets anywhere, or a line that starts with one of these words.
 _BYLINE_WORDS = r"(?:来源|作者|记者|编辑|责编|责任编辑|通讯员|摄影|供图|出处|原标题|图片来源)"
 _BYLINE_ANYWHERE = re.compile(r"(?=(" + _BYLINE_WORDS + r"\s*[:：\s]))")
+# What every byline word is followed by: a line without any has none (the scan above tries every position).
+_BYLINE_END = re.compile(r"[:：\s]")
 _BYLINE_LINE = re.compile(r"^[\s\u3000]*(?:本报)?" + _BYLINE_WORDS + r"[\s\u3000]*[:：\s\u3000]")
 # Exam options, "A．", "B、", "C.", "(D)", at the start of a line or after a space; question numbers, "3．".
 _OPTION = re.compile(
@@ -118,8 +121,9 @@ class Layout:
     def _sentence_cuts(self) -> list[int]:
         text, depth, cuts = self.text, self.depth, []
         dots = {m.start(): m.end() for m in _DOTS.finditer(text)} if "..." in text else {}
+        ends = _SENTENCE_ENDS if dots else _TERMINATOR_MARKS  # without dots the pattern's second branch never matches
         i = 0
-        for found in _SENTENCE_ENDS.finditer(text):  # each terminator, and the start of each run of dots
+        for found in ends.finditer(text):  # each terminator, and the start of each run of dots
             if found.start() < i:
                 continue  # already inside the run of marks that ended the previous sentence
             i = found.start()
@@ -138,6 +142,8 @@ class Layout:
     def _bylines(self) -> tuple[tuple[int, int], ...]:
         if _BYLINE_LINE.match(self.text):
             return ((0, len(self.text)),)
+        if not _BYLINE_END.search(self.text):
+            return ()
         # Every byline word once (overlapping too), then each pair looks up the first one inside it:
         # searching each pair's inside again was quadratic in nested brackets.
         words = [(m.start(), m.start() + len(m.group(1))) for m in _BYLINE_ANYWHERE.finditer(self.text)]

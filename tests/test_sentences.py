@@ -79,3 +79,18 @@ def test_a_line_without_a_separators_characters_has_no_separator(parts: list[str
 
     text = "".join(parts)
     assert _SEPARATOR_HINT.search(text) or not _SEPARATOR.search(text), text
+
+
+_SCAN_BITS = [*"：: \u3000\t.。！…“”", "来源", "作者", "记者", "责任编辑", "...", "学校"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_SCAN_BITS), max_size=12))
+def test_the_shortcuts_of_a_lines_scans_never_change_what_they_find(parts: list[str]) -> None:
+    """A line without a colon or space has no byline word; without a run of dots, its sentence ends are the marks."""
+    from deckgen.sentences import _BYLINE_ANYWHERE, _BYLINE_END, _SENTENCE_ENDS, _TERMINATOR_MARKS
+
+    text = "".join(parts)
+    assert _BYLINE_END.search(text) or not _BYLINE_ANYWHERE.search(text), text
+    if "..." not in text:
+        assert [m.span() for m in _TERMINATOR_MARKS.finditer(text)] == [m.span() for m in _SENTENCE_ENDS.finditer(text)]
