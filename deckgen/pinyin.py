@@ -250,7 +250,9 @@ def join_syllables(parts: tuple[str, ...] | list[str]) -> str:
             head = part[:1]
             vowel = _OPENS_WITH_AOE.get(head)
             if vowel is None:
-                vowel = _OPENS_WITH_AOE[head] = strip_tones(head) in ("a", "o", "e")
+                vowel = strip_tones(head) in ("a", "o", "e")
+                if len(_OPENS_WITH_AOE) < 4096:  # pinyin's letters; a text's odd characters are not all kept
+                    _OPENS_WITH_AOE[head] = vowel
             if vowel:
                 out.append("'")
         out.append(part)
