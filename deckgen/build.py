@@ -128,7 +128,8 @@ def _render_chunk(entries: list[Entry], words: object, options: RenderOptions, t
     annotated = workers.received(words)
     if not isinstance(annotated, Annotated):
         raise TypeError(f"not the annotated words: {type(annotated).__name__}")
-    return _rendered_here(entries, annotated, options)
+    with workers.collector_held():
+        return _rendered_here(entries, annotated, options)
 
 
 def _rendered_here(entries: list[Entry], annotated: Annotated, options: RenderOptions) -> list[_Rendered]:

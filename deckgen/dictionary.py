@@ -71,8 +71,12 @@ def marked_pinyin(numbered: str) -> str:
     return " ".join(_mark_syllable(s) for s in numbered.split() if any(c.isalpha() for c in s))
 
 
+@lru_cache(maxsize=1 << 15)
 def reading_key(reading: str) -> str:
     """The form in which two readings are compared: lowercase NFC letters only.
+
+    Memoised: choosing a word's dictionary line compares the key of each of its lines, and the same
+    lines come back for every reading a word or character is looked up under.
 
     Spacing, apostrophes and case do not change a reading; ``u:`` and ``v`` are
     ü; tone numbers are accepted too.

@@ -7,7 +7,7 @@ that reading, never by the dictionary's first entry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .hsk import NO_LEVELS, HskLevels
@@ -333,15 +333,19 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
     levels = hsk_levels(simplified)
     count = segment.word_count(simplified)
     frequency = f"{zipf(count, segment.total_count()):.2f}"
-    return replace(
-        entry,
+    return Entry(  # every field named: dataclasses.replace finds them at run time
+        hanzi=entry.hanzi,
         syllables=syllables,
-        meaning=meaning,
+        examples=entry.examples,
+        sources=entry.sources,
+        flags=entry.flags,
         traditional=traditional,
         # The Simplified field is shown only for articles written in traditional characters.
         simplified=simplified if simplified != entry.hanzi else "",
+        meaning=meaning,
         classifier=classifier,
         hsk=levels,
         frequency=frequency,
         sentence_pinyin=sentence_pinyin(entry.examples[0], annotated) if entry.examples else "",
+        gloss=entry.gloss,
     )

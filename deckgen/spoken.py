@@ -379,27 +379,49 @@ _SENTENCES_KEPT = 4096
 def _read_aloud(example: Example, index: Annotated) -> str:
     """:func:`sentence_pinyin` of a sentence not read yet."""
     tokens = _tokens(example, index)
-    # One entry per token: its syllables (None for punctuation and other text) and whether the annotator gave them.
+    text = example.text
+    # Only 一 and 不 are said otherwise than they read alone: without them each word is written as it is read.
+    sandhi = "一" in text or "不" in text
+    # With them, one entry per token first: its syllables (None for punctuation and other text) and whether the
+    # annotator gave them.
     readings: list[tuple[tuple[str, ...] | None, bool]] = []
+    words: list[str] = []
     yi_open = False
     last = len(tokens) - 1
     for at, (word, flag, reading) in enumerate(tokens):
-        if reading is not None:
-            readings.append((reading, True))
-        elif flag == "x" and not is_hanzi(word[:1]):
-            readings.append((None, False))
-        else:
-            single = None
-            if word in _CONTEXTUAL:
+        syllables = reading
+        if reading is None:
+            if flag == "x" and not is_hanzi(word[:1]):
+                pass  # punctuation, or a run of Latin letters, digits or signs
+            elif word in _CONTEXTUAL:
                 before = tokens[at - 1] if at else None
                 after = tokens[at + 1] if at < last else None
                 single = _single(word, before, after, yi_open)
-            readings.append(((single,) if single else _word_reading(word, _is(flag, "v")), False))
+                syllables = (single,) if single else _word_reading(word, _is(flag, "v"))
+            else:
+                syllables = _word_reading(word, _is(flag, "v"))
         if word == "以":
             yi_open = True
         elif word == "为" or word in _CLAUSE_END:
             yi_open = False
-    spoken = _said_with_sandhi(tokens, readings) if "一" in example.text or "不" in example.text else None
+        if sandhi:
+            readings.append((syllables, reading is not None))
+        elif syllables is None:
+            words.append(_PUNCT.get(word, word))
+        elif len(syllables) != len(word):
+            words.append(join_syllables(syllables))
+        else:
+            words.append(_written(word, syllables))
+    if sandhi:
+        words = _said_words(tokens, readings)
+    spaced = _SPACE_BEFORE.sub(r"\1", " ".join(words))
+    spaced = _SPACE_AFTER.sub(r"\1", spaced)
+    return _SPACES.sub(" ", spaced).strip()
+
+
+def _said_words(tokens: list[_Token], readings: list[tuple[tuple[str, ...] | None, bool]]) -> list[str]:
+    """The words of a sentence with 一 or 不 as :func:`_read_aloud` writes them: those two as said."""
+    spoken = _said_with_sandhi(tokens, readings)
     words: list[str] = []
     at = 0
     for (word, _, _), (syllables, given) in zip(tokens, readings, strict=True):
@@ -408,14 +430,12 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             at += 1
             continue
         end = at + len(word)
-        if given or spoken is None or tuple(spoken[at:end]) == syllables:
+        if given or tuple(spoken[at:end]) == syllables:
             words.append(_written(word, syllables))  # as the word reads alone: the common case
         else:
             words.append(_written(word, syllables, tuple(s or "" for s in spoken[at:end])))  # 一 and 不 as said
         at = end
-    spaced = _SPACE_BEFORE.sub(r"\1", " ".join(words))
-    spaced = _SPACE_AFTER.sub(r"\1", spaced)
-    return _SPACES.sub(" ", spaced).strip()
+    return words
 
 
 def _said_with_sandhi(tokens: list[_Token], readings: list[tuple[tuple[str, ...] | None, bool]]) -> list[str | None]:

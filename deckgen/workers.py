@@ -347,6 +347,29 @@ def collector_paused() -> Iterator[None]:
                 gc.set_threshold(*_SAVED)
 
 
+@contextmanager
+def collector_held() -> Iterator[None]:
+    """In a worker, for a task that makes no reference cycles: no collection during the block, and what is
+    still alive after it moved out of the collector's reach (``gc.freeze``) rather than walked.
+
+    Rendering a chunk of entries keeps what it makes: the chunk's notes until
+    they are sent back, and the memo tables' new rows for the rest of the
+    build.  The young collections walked each of them once or twice, 0.10 s
+    of the workers' 4.5 s of CPU for the 2 MB benchmark; held, 0.005-0.012 s.
+    Frozen objects are still freed when their last reference goes.  Only for
+    code with no cycles (a test builds with the collector off and counts
+    them): a cycle made in the block would never be freed.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+
+
 _NEVER = 1 << 30  # young collections between two full ones: never, in practice
 
 

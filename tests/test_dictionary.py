@@ -536,3 +536,22 @@ def test_readings_are_the_rows_syllables_without_parsing_senses() -> None:
     for word in words:
         assert dictionary.readings(word) == tuple(row.syllables for row in dictionary.rows(word)), word
     assert sum(1 for word in words if dictionary.readings(word)) > 15_000
+
+
+def test_enriching_keeps_what_it_does_not_fill_and_names_every_field() -> None:
+    """enrich builds its Entry field by field: a field added to Entry must be carried or filled there too."""
+    from dataclasses import fields
+
+    from deckgen.enrich import Entry, enrich
+    from deckgen.sentences import Example
+
+    carried = {"hanzi", "examples", "sources", "flags", "gloss"}
+    filled = {"syllables", "traditional", "simplified", "meaning", "classifier", "hsk", "frequency", "sentence_pinyin"}
+    assert {f.name for f in fields(Entry)} == carried | filled
+    given = Entry(
+        "银行", ("yín", "háng"), (Example("我去", "银行", "。"),), ("a.txt", "b.txt"), frozenset({"repaired"}),
+        gloss="bank (my note)",
+    )  # fmt: skip
+    done = enrich(given)
+    assert {name: getattr(done, name) for name in carried} == {name: getattr(given, name) for name in carried}
+    assert "bank" in done.meaning and done.traditional == "銀行" and done.sentence_pinyin == "wǒ qù yínháng."

@@ -293,6 +293,58 @@ def test_chunks_are_mapped_in_order_and_taken_only_as_results_are_handed_back() 
     assert handed == [3 * number + 1 for number in range(20)]
 
 
+def test_a_worker_renders_a_chunk_with_no_collection_and_freezes_what_is_left() -> None:
+    """A render task is held (workers.collector_held): nothing walks what it keeps, and the collector is back after."""
+    import gc
+
+    phases: list[str] = []
+
+    def seen(phase: str, _info: dict[str, int]) -> None:
+        phases.append(phase)
+
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    gc.callbacks.append(seen)
+    try:
+        with workers.collector_held():
+            kept = [[index] for index in range(50_000)]  # far past the young generation's threshold
+            assert not phases and not gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(kept)
+        assert gc.isenabled() == enabled
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()
+
+
+def test_the_workers_render_task_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a worker runs for a chunk of entries renders them inside workers.collector_held."""
+    import contextlib
+
+    from deckgen.enrich import Entry
+    from deckgen.render import RenderOptions
+    from deckgen.sentences import Example
+    from deckgen.spoken import Annotated
+
+    held: list[str] = []
+
+    @contextlib.contextmanager
+    def holding():  # type: ignore[no-untyped-def]
+        held.append("in")
+        yield
+        held.append("out")
+
+    real = pipeline._rendered_here
+
+    def rendered(*args, **kwargs):  # type: ignore[no-untyped-def]
+        held.append("render")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "collector_held", holding)
+    monkeypatch.setattr(pipeline, "_rendered_here", rendered)
+    entry = Entry("银行", ("yín", "háng"), (Example("我去", "银行", "。"),), ("a.txt",))
+    ((note, _),) = pipeline._render_chunk([entry], Annotated({}), RenderOptions(), None)
+    assert held == ["in", "render", "out"] and note.hanzi == "银行"
+
+
 def test_overlapping_pauses_put_the_collector_back_once_the_last_ends() -> None:
     import gc
 
