@@ -180,10 +180,13 @@ def _rendered(
             chunks = _popped(entries, size)
             args = (words, options, table)
             for done in workers.mapped_in_order(pool(), _render_chunk, chunks, args, jobs * CHUNKS_AHEAD):
+                workers.settled()  # the notes are kept to the end
                 yield from done
         return
     for chunk in _popped(entries, CHUNK_ENTRIES):
-        yield from _rendered_here(chunk, annotated, options)
+        done = _rendered_here(chunk, annotated, options)
+        workers.settled()  # the notes, and the memo tables' new rows, are kept to the end
+        yield from done
 
 
 def _popped(backwards: list[Entry], size: int) -> Iterator[list[Entry]]:
@@ -266,6 +269,7 @@ def _build(
             annotations += mined.annotations
             skipped += mined.skipped
             grouper.merge(mined.grouper)
+            workers.settled()  # what the file added is kept to the end
             for source, sightings in mined.articles.items():
                 articles.setdefault(source, []).extend(sightings)
             # The file's words are the build's grouper's now.  Kept here, the last file's would hold every example

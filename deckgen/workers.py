@@ -297,7 +297,9 @@ def loaded(value: T) -> T:
         return value
     try:
         with open(value, "rb") as handle:
-            return pickle.load(handle)  # type: ignore[no-any-return]  # our own file, private (mkdtemp)
+            result: T = pickle.load(handle)  # our own file, private (mkdtemp)
+        settled()
+        return result
     except OSError as error:
         from .errors import DeckgenError
 
@@ -337,6 +339,7 @@ def collector_paused() -> Iterator[None]:
     with _PAUSE_LOCK:
         if not _PAUSES:
             _SAVED[:] = _no_full_collections()
+            _FREEZING[:] = [gc.get_freeze_count() == 0]
         _PAUSES.append(True)
     try:
         yield
@@ -345,6 +348,27 @@ def collector_paused() -> Iterator[None]:
             _PAUSES.pop()
             if not _PAUSES:
                 gc.set_threshold(*_SAVED)
+                if _FREEZING[0]:
+                    gc.unfreeze()  # what settled() froze is the oldest generation's again, for the next full collection
+
+
+def settled() -> None:
+    """In the build's process, just after a worker's result was loaded: everything alive moved out of the young
+    collections' way until the build ends (``gc.freeze``), while full collections are paused.
+
+    The shares and the notes the workers send are kept until the build ends,
+    or dropped without a cycle; the young collections walked each of their
+    objects once or twice: 0.11-0.15 s of the build's process's 1.0-1.2 s of
+    CPU for the 2 MB benchmark with two workers.  At the end of the pause they
+    go back to the oldest generation, where a full collection would have found
+    them anyway.  Nothing is frozen where the program froze objects of its own
+    (they would be unfrozen with ours), nor outside a pause.  A cycle that is
+    young garbage at that moment (another thread's) waits for the first full
+    collection after the build.
+    """
+    with _PAUSE_LOCK:
+        if _PAUSES and _FREEZING[0]:
+            gc.freeze()
 
 
 @contextmanager
@@ -383,6 +407,7 @@ def _no_full_collections() -> tuple[int, int, int]:
 _PAUSE_LOCK = threading.Lock()
 _PAUSES: list[bool] = []  # one per build running with full collections paused
 _SAVED: list[int] = []  # the collector's thresholds before the first of them
+_FREEZING: list[bool] = [False]  # whether settled() may freeze: nothing was frozen before the first of them
 
 
 def _worker_started(parent: int) -> None:

@@ -345,6 +345,37 @@ def test_the_workers_render_task_is_held(monkeypatch: pytest.MonkeyPatch) -> Non
     assert held == ["in", "render", "out"] and note.hanzi == "银行"
 
 
+def test_what_a_build_keeps_is_frozen_during_its_pause_and_unfrozen_after() -> None:
+    import gc
+
+    gc.unfreeze()
+    kept = [[index] for index in range(1000)]
+    workers.settled()
+    assert gc.get_freeze_count() == 0  # outside a build's pause: nothing
+    with workers.collector_paused():
+        workers.settled()
+        assert gc.get_freeze_count() >= len(kept)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_leaves_the_programs_own_frozen_objects_alone(tmp_path: Path) -> None:
+    import gc
+
+    gc.unfreeze()
+    theirs = [[index] for index in range(1000)]
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        assert frozen >= len(theirs)
+        with workers.collector_paused():
+            _built([_book(tmp_path, lines=30)], tmp_path, 1)
+            workers.settled()
+            assert gc.get_freeze_count() == frozen  # not ours to freeze: they would be unfrozen with ours
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_overlapping_pauses_put_the_collector_back_once_the_last_ends() -> None:
     import gc
 
