@@ -289,12 +289,21 @@ def prepare(entries: Sequence[Entry], annotated: Annotated) -> None:
     from .script import convert_sentences
     from .spoken import sentence_pinyin
 
-    firsts = [entry.examples[0] for entry in entries if entry.examples and not entry.traditional]
-    convert_sentences(first.text for first in firsts)
+    convert_sentences(entry.examples[0].text for entry in entries if _in_context(entry))
     annotated.said.make_room(len(entries))
     for entry in entries:
         if entry.examples:
             sentence_pinyin(entry.examples[0], annotated)
+
+
+def _in_context(entry: Entry) -> bool:
+    """Whether *entry*'s traditional form is read from its first sentence: it has one, the article gave no form,
+    and the dictionary's answer may depend on it (:func:`deckgen.senses.context_free`)."""
+    from .senses import context_free
+
+    return (
+        bool(entry.examples) and not entry.traditional and not context_free(entry.hanzi, entry.pinyin, entry.syllables)
+    )
 
 
 def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None) -> Entry:
@@ -313,7 +322,7 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
     from .spoken import sentence_pinyin
 
     traditional = entry.traditional
-    if not traditional and entry.examples:  # 干 in 干净 is 乾 "dry; clean", in 干活 幹 "to do"
+    if _in_context(entry):  # 干 in 干净 is 乾 "dry; clean", in 干活 幹 "to do"
         first = entry.examples[0]
         traditional = traditional_in_context(first.before, first.word, first.after)
     found = lookup(entry.hanzi, entry.pinyin, traditional, entry.syllables)

@@ -555,3 +555,24 @@ def test_enriching_keeps_what_it_does_not_fill_and_names_every_field() -> None:
     done = enrich(given)
     assert {name: getattr(done, name) for name in carried} == {name: getattr(given, name) for name in carried}
     assert "bank" in done.meaning and done.traditional == "銀行" and done.sentence_pinyin == "wǒ qù yínháng."
+
+
+def test_a_word_found_whatever_its_traditional_form_needs_no_sentence_converted() -> None:
+    """senses.context_free: where it says so, the look-up gives the same entry for any traditional form at all."""
+    from deckgen.enrich import enrich
+    from deckgen.minefiles import mine_file
+    from deckgen.senses import context_free
+
+    teacher = sorted((Path(__file__).parent / "teacher").glob("*.txt"))
+    entries = [entry for path in [EXAMPLE, *teacher] for entry in mine_file(path, None, 4, False).grouper.entries()]
+    free = 0
+    for entry in entries:
+        if not context_free(entry.hanzi, entry.pinyin, entry.syllables):
+            continue
+        free += 1
+        plain = lookup(entry.hanzi, entry.pinyin, "", entry.syllables)
+        assert plain is not None
+        for form in (traditional_of(entry.hanzi), entry.hanzi, "龍" * len(entry.hanzi)):
+            assert lookup(entry.hanzi, entry.pinyin, form, entry.syllables) == plain, (entry.hanzi, form)
+        assert enrich(entry).traditional == plain.traditional
+    assert 0 < free < len(entries)  # both kinds are there: 干 in 干净 is not free, nor a word CC-CEDICT lacks

@@ -121,7 +121,7 @@ def test_a_batch_read_ahead_stays_whole_when_the_memo_is_full(monkeypatch: pytes
     monkeypatch.setattr(script, "_SENTENCES", Recent(8))
     index = spoken.Annotated({})
     batches = [
-        [Entry("后来", ("hòu", "lái"), (Example(f"第{b}{n}次", "后来", "他走了。"),), ()) for n in range(5)]
+        [Entry("干", ("gàn",), (Example(f"第{b}{n}次", "干", "活了。"),), ()) for n in range(5)]  # 幹 in context
         for b in range(3)
     ]
     for batch in batches:
