@@ -71,7 +71,7 @@ def marked_pinyin(numbered: str) -> str:
     return " ".join(_mark_syllable(s) for s in numbered.split() if any(c.isalpha() for c in s))
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 12)
 def reading_key(reading: str) -> str:
     """The form in which two readings are compared: lowercase NFC letters only.
 
