@@ -6,9 +6,11 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+from .memo import Recent
 
 if TYPE_CHECKING:  # pragma: no cover
     import marisa_trie
@@ -148,6 +150,8 @@ def save_trie(trie: Any, path: Path) -> None:
         raise OSError(f"{path}: {error}") from error
 
 
+_UNKNOWN = object()  # not in TextTable.recent
+
 # A text table's files: the keys, each key's text in key order, and where each key's text begins.
 _KEYS, _TEXT, _OFFSETS = "words.marisa", "lines.txt", "offsets.bin"
 
@@ -166,14 +170,18 @@ class TextTable:
     keys: marisa_trie.Trie
     text: memoryview  # bytes
     offsets: memoryview  # 32-bit: key number n has text[offsets[n]:offsets[n + 1]]
+    # The keys asked for lately: a sentence's word is asked for its reading, then whether it is a name.
+    recent: Recent[str, str | None] = field(default_factory=lambda: Recent(4096), compare=False, repr=False)
 
     def get(self, key: str) -> str | None:
+        found = self.recent.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]  # not the sentinel
         if "\x00" in key:  # marisa stops a key at NUL: 'a\x00' would find 'a'
             return None
         number = self.keys.get(key)
-        if number is None:
-            return None
-        return str(self.text[self.offsets[number] : self.offsets[number + 1]], "utf-8")
+        text = None if number is None else str(self.text[self.offsets[number] : self.offsets[number + 1]], "utf-8")
+        return self.recent.keep(key, text)
 
     def __len__(self) -> int:
         return len(self.keys)

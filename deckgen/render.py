@@ -349,7 +349,10 @@ def blank(text: str, word: str) -> str:
     >>> blank('(composed) 订单 dìngdān: order · 式 shì: type', '订单式')
     '(composed) ＿＿ dìngdān: order · ＿ shì: type'
     """
-    return text.translate(dict.fromkeys(map(ord, word), "＿"))
+    for char in set(word):  # a few characters: faster than str.translate with a table made per call
+        if char in text:
+            text = text.replace(char, "＿")
+    return text
 
 
 def render(entry: Entry, options: RenderOptions = RenderOptions()) -> RenderedNote:

@@ -576,3 +576,17 @@ def test_a_word_found_whatever_its_traditional_form_needs_no_sentence_converted(
             assert lookup(entry.hanzi, entry.pinyin, form, entry.syllables) == plain, (entry.hanzi, form)
         assert enrich(entry).traditional == plain.traditional
     assert 0 < free < len(entries)  # both kinds are there: 干 in 干净 is not free, nor a word CC-CEDICT lacks
+
+
+def test_a_text_table_answers_the_same_from_its_memo_of_recent_keys(tmp_path: Path) -> None:
+    texts = {"关键": "guan1 jian4", "一": "yi1", "空": ""}
+    count = folders.write_text_table(tmp_path, texts)
+    table = folders.open_text_table(tmp_path, count)
+    asked = ["关键", "一", "空", "关", "关键\x00", "", *texts]
+    first = [table.get(key) for key in asked]
+    assert first == ["guan1 jian4", "yi1", "", None, None, None, *texts.values()]
+    assert [table.get(key) for key in asked] == first  # the same again, now from the memo
+    assert table.recent.limit == 4096 and len(table.recent) <= 4096
+    table.recent.clear()
+    table.recent.limit = 2  # soon full: it forgets and keeps answering
+    assert [table.get(key) for key in reversed(asked)] == first[::-1] and len(table.recent) <= 2

@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deckgen import package
 from deckgen.render import FIELDS, RenderedNote
@@ -278,3 +280,13 @@ def test_a_build_prewrites_its_deck_and_leaves_no_file_behind(tmp_path: Path, mo
         build([article], BuildOptions(apkg_as_rendered=True))
     # Removed at once, not only when the traceback (which holds the build's frames) goes.
     assert caught.traceback and len(calls) == 9 and list(scratch.glob("deckgen-*")) == []
+
+
+@given(st.text(alphabet="银行家门口就业创＿a \u3000的了", max_size=30), st.text(alphabet="银行家门口＿a的", max_size=6))
+def test_the_recall_blank_hides_every_character_of_the_word_and_nothing_else(text: str, word: str) -> None:
+    """render.blank replaces each character of *word* anywhere in *text* by ＿, as a per-character table would."""
+    from deckgen.render import blank
+
+    blanked = blank(text, word)
+    assert blanked == text.translate(dict.fromkeys(map(ord, word), "＿"))
+    assert len(blanked) == len(text) and not (set(word) - {"＿"}) & set(blanked)
