@@ -353,13 +353,14 @@ def collector_paused() -> Iterator[None]:
 
 
 def settled() -> None:
-    """In the build's process, just after a worker's result was loaded: everything alive moved out of the young
-    collections' way until the build ends (``gc.freeze``), while full collections are paused.
+    """In the build's process, where what was just made is kept until the build ends (a worker's share loaded, a
+    file's words merged, a chunk of notes rendered or received): everything alive moved out of the young
+    collections' way until then (``gc.freeze``), while full collections are paused.
 
-    The shares and the notes the workers send are kept until the build ends,
-    or dropped without a cycle; the young collections walked each of their
-    objects once or twice: 0.11-0.15 s of the build's process's 1.0-1.2 s of
-    CPU for the 2 MB benchmark with two workers.  At the end of the pause they
+    The shares and the notes are kept until the build ends, or dropped
+    without a cycle; the young collections walked each of their objects once
+    or twice: 0.11-0.15 s of the build's process's 1.0-1.2 s of CPU for the
+    2 MB benchmark with two workers, about 0.05 s now.  At the end of the pause they
     go back to the oldest generation, where a full collection would have found
     them anyway.  Nothing is frozen where the program froze objects of its own
     (they would be unfrozen with ours), nor outside a pause.  A cycle that is
