@@ -289,7 +289,7 @@ def prepare(entries: Sequence[Entry], annotated: Annotated) -> None:
     from .script import convert_sentences
     from .spoken import sentence_pinyin
 
-    convert_sentences(entry.examples[0].text for entry in entries if _in_context(entry))
+    convert_sentences(entry.examples[0].text for entry in entries if _in_context(entry))  # as enrich() asks
     annotated.said.make_room(len(entries))
     for entry in entries:
         if entry.examples:
@@ -297,13 +297,13 @@ def prepare(entries: Sequence[Entry], annotated: Annotated) -> None:
 
 
 def _in_context(entry: Entry) -> bool:
-    """Whether *entry*'s traditional form is read from its first sentence: it has one, the article gave no form,
-    and the dictionary's answer may depend on it (:func:`deckgen.senses.context_free`)."""
-    from .senses import context_free
+    """Whether :func:`enrich` reads *entry*'s traditional form from its first sentence: it has one, the article gave
+    no form, and the dictionary's answer may depend on it (:func:`deckgen.senses.lookup_any_form`)."""
+    from .senses import lookup_any_form
 
-    return (
-        bool(entry.examples) and not entry.traditional and not context_free(entry.hanzi, entry.pinyin, entry.syllables)
-    )
+    if not entry.examples or entry.traditional:
+        return False
+    return lookup_any_form(entry.hanzi, entry.pinyin, entry.syllables) is None
 
 
 def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None) -> Entry:
@@ -318,14 +318,16 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
     from . import segment
     from .hsk import hsk_levels, zipf
     from .script import simplified_of, traditional_in_context, traditional_of
-    from .senses import compose, lookup
+    from .senses import compose, lookup, lookup_any_form
     from .spoken import sentence_pinyin
 
     traditional = entry.traditional
-    if _in_context(entry):  # 干 in 干净 is 乾 "dry; clean", in 干活 幹 "to do"
-        first = entry.examples[0]
-        traditional = traditional_in_context(first.before, first.word, first.after)
-    found = lookup(entry.hanzi, entry.pinyin, traditional, entry.syllables)
+    found = None if traditional else lookup_any_form(entry.hanzi, entry.pinyin, entry.syllables)
+    if found is None:
+        if not traditional and entry.examples:  # 干 in 干净 is 乾 "dry; clean", in 干活 幹 "to do"
+            first = entry.examples[0]
+            traditional = traditional_in_context(first.before, first.word, first.after)
+        found = lookup(entry.hanzi, entry.pinyin, traditional, entry.syllables)
     syllables = entry.syllables
     if found:
         meaning = found.meaning

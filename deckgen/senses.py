@@ -259,9 +259,9 @@ def lookup(word: str, reading: str, traditional: str = "", syllables: tuple[str,
     )
 
 
-def context_free(word: str, reading: str, syllables: tuple[str, ...] = ()) -> bool:
-    """Whether :func:`lookup` finds *word* read so whatever its traditional form, so that a card needs no
-    conversion of its sentence to know it.
+def lookup_any_form(word: str, reading: str, syllables: tuple[str, ...] = ()) -> DictEntry | None:
+    """:func:`lookup`'s entry for *word* read so if it is the same whatever the word's traditional form, so that a
+    card needs no conversion of its sentence to know it; else None.
 
     So it is when CC-CEDICT has the word (not through its form without 儿) and
     all its lines have one traditional form: the form in context only ever
@@ -269,15 +269,15 @@ def context_free(word: str, reading: str, syllables: tuple[str, ...] = ()) -> bo
     chosen line's.  That holds for about four words in five of the 2 MB
     benchmark, whose sentences need not go through OpenCC.
 
-    >>> context_free('银行', 'yínháng'), context_free('干', 'gàn'), context_free('稳岗', 'wěngǎng')
-    (True, False, False)
+    >>> lookup_any_form('银行', 'yínháng').traditional, lookup_any_form('干', 'gàn'), lookup_any_form('稳岗', 'wěngǎng')
+    ('銀行', None, None)
     """
     word = word.strip()
     if not word or word[-1] in "儿兒":
-        return False
+        return None
     if len({row.traditional for row in rows(word)}) != 1:
-        return False
-    return lookup(word, reading, "", syllables) is not None
+        return None
+    return lookup(word, reading, "", syllables)
 
 
 def compose(word: str, syllables: tuple[str, ...], traditional: str = "") -> str:
