@@ -362,8 +362,9 @@ def settled() -> None:
     or twice: 0.11-0.15 s of the build's process's 1.0-1.2 s of CPU for the
     2 MB benchmark with two workers, about 0.05 s now.  At the end of the pause they
     go back to the oldest generation, where a full collection would have found
-    them anyway.  Nothing is frozen where the program froze objects of its own
-    (they would be unfrozen with ours), nor outside a pause.  A cycle that is
+    them anyway.  Nothing is frozen where the program had frozen objects of its
+    own when the first build began (they would be unfrozen with ours), nor
+    outside a pause; what it freezes while a build runs is unfrozen with ours.  A cycle that is
     young garbage at that moment (another thread's) waits for the first full
     collection after the build.
     """

@@ -105,6 +105,16 @@ def test_entries_prepared_together_enrich_as_each_alone(monkeypatch: pytest.Monk
     index = spoken.Annotated(readings)
     prepare(entries, index)
     assert set(index.said) == {(e.examples[0].text, e.examples[0].readings) for e in entries if e.examples}
+    # Converted ahead: exactly the sentences of the words whose dictionary entry may depend on the form in context.
+    from deckgen.senses import lookup_any_form
+
+    firsts = {e.examples[0].text for e in entries if e.examples and not e.traditional}
+    needed = {
+        e.examples[0].text
+        for e in entries
+        if e.examples and not e.traditional and lookup_any_form(e.hanzi, e.pinyin, e.syllables) is None
+    }
+    assert set(script._SENTENCES) == needed and 0 < len(needed) < len(firsts)
     read: list[object] = []
     monkeypatch.setattr(spoken, "_read_aloud", lambda *args: read.append(args) or "")
     monkeypatch.setattr(script, "traditional_of", lambda text: read.append(text) or text)
