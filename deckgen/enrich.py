@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import hsk, script, segment, senses, spoken
 from .hsk import NO_LEVELS, HskLevels
 from .mine import Occurrence
 from .pinyin import join_syllables, normalise
@@ -286,24 +287,19 @@ def prepare(entries: Sequence[Entry], annotated: Annotated) -> None:
     tables pushed each other out of the CPU's caches.
     *annotated* must be the index :func:`enrich` is then given: it keeps the sentences read.
     """
-    from .script import convert_sentences
-    from .spoken import sentence_pinyin
-
-    convert_sentences(entry.examples[0].text for entry in entries if _in_context(entry))  # as enrich() asks
+    script.convert_sentences(entry.examples[0].text for entry in entries if _in_context(entry))  # as enrich() asks
     annotated.said.make_room(len(entries))
     for entry in entries:
         if entry.examples:
-            sentence_pinyin(entry.examples[0], annotated)
+            spoken.sentence_pinyin(entry.examples[0], annotated)
 
 
 def _in_context(entry: Entry) -> bool:
     """Whether :func:`enrich` reads *entry*'s traditional form from its first sentence: it has one, the article gave
     no form, and the dictionary's answer may depend on it (:func:`deckgen.senses.lookup_any_form`)."""
-    from .senses import lookup_any_form
-
     if not entry.examples or entry.traditional:
         return False
-    return lookup_any_form(entry.hanzi, entry.pinyin, entry.syllables) is None
+    return senses.lookup_any_form(entry.hanzi, entry.pinyin, entry.syllables) is None
 
 
 def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None) -> Entry:
@@ -315,19 +311,13 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
     meaning is composed from its sub-words and says so.  *annotated* maps the
     words the article annotated to their readings, for the sentence's pinyin.
     """
-    from . import segment
-    from .hsk import hsk_levels, zipf
-    from .script import simplified_of, traditional_in_context, traditional_of
-    from .senses import compose, lookup, lookup_any_form
-    from .spoken import sentence_pinyin
-
     traditional = entry.traditional
-    found = None if traditional else lookup_any_form(entry.hanzi, entry.pinyin, entry.syllables)
+    found = None if traditional else senses.lookup_any_form(entry.hanzi, entry.pinyin, entry.syllables)
     if found is None:
         if not traditional and entry.examples:  # 干 in 干净 is 乾 "dry; clean", in 干活 幹 "to do"
             first = entry.examples[0]
-            traditional = traditional_in_context(first.before, first.word, first.after)
-        found = lookup(entry.hanzi, entry.pinyin, traditional, entry.syllables)
+            traditional = script.traditional_in_context(first.before, first.word, first.after)
+        found = senses.lookup(entry.hanzi, entry.pinyin, traditional, entry.syllables)
     syllables = entry.syllables
     if found:
         meaning = found.meaning
@@ -335,15 +325,15 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
         classifier = ", ".join(found.classifiers)
         syllables = _capitalised(syllables, found.pinyin)
     else:
-        simplified = simplified_of(entry.hanzi)
-        traditional = traditional or traditional_of(simplified)
-        meaning = compose(entry.hanzi, entry.syllables, traditional)
+        simplified = script.simplified_of(entry.hanzi)
+        traditional = traditional or script.traditional_of(simplified)
+        meaning = senses.compose(entry.hanzi, entry.syllables, traditional)
         classifier = ""
     if entry.traditional:
         traditional = entry.traditional
-    levels = hsk_levels(simplified)
+    levels = hsk.hsk_levels(simplified)
     count = segment.word_count(simplified)
-    frequency = f"{zipf(count, segment.total_count()):.2f}"
+    frequency = f"{hsk.zipf(count, segment.total_count()):.2f}"
     return Entry(  # every field named: dataclasses.replace finds them at run time
         hanzi=entry.hanzi,
         syllables=syllables,
@@ -357,6 +347,6 @@ def enrich(entry: Entry, annotated: Mapping[str, tuple[str, ...]] | None = None)
         classifier=classifier,
         hsk=levels,
         frequency=frequency,
-        sentence_pinyin=sentence_pinyin(entry.examples[0], annotated) if entry.examples else "",
+        sentence_pinyin=spoken.sentence_pinyin(entry.examples[0], annotated) if entry.examples else "",
         gloss=entry.gloss,
     )
