@@ -19,6 +19,7 @@ per-word tables cannot know, because they depend on the neighbours:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
@@ -321,12 +322,19 @@ _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
 _VERB_READING = {"数": "shǔ", "量": "liáng", "称": "chēng", "扇": "shān", "转": "zhuàn", "调": "tiáo", "背": "bèi"}
 
 
-def _sandhi(chars: list[str], syllables: list[str | None]) -> None:
+def _sandhi(chars: list[str], syllables: list[str | None], marks: Sequence[int] | None = None) -> None:
     """一 and 不 as they are said, in place: 不要 búyào, 一口 yìkǒu, 一个 yígè; never in numbers (第一, 十一, 一月).
 
     In a verb said twice around 一 (看一看, 数一数) the 一 is neutral and both verbs read alike: kàn yi kàn.
+    *marks* are the places of every 一 and 不 in *chars*, in order, if the caller knows them: nothing happens at
+    any other place, so the loop visits only those.
     """
-    for i, (char, syllable) in enumerate(zip(chars, syllables, strict=True)):
+    if len(chars) != len(syllables):
+        raise ValueError("one syllable a character")
+    if marks is None:
+        marks = [i for i, char in enumerate(chars) if char == "一" or char == "不"]
+    for i in marks:
+        char, syllable = chars[i], syllables[i]
         if (
             char == "一"
             and 0 < i < len(chars) - 1
@@ -406,51 +414,55 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             yi_open = False
         if sandhi:
             readings.append((syllables, reading is not None))
-        elif syllables is None:
+        if syllables is None:
             words.append(_PUNCT.get(word, word))
         elif len(syllables) != len(word):
             words.append(join_syllables(syllables))
         else:
             words.append(_written(word, syllables))
     if sandhi:
-        words = _said_words(tokens, readings)
+        _said_words(tokens, readings, words)
     spaced = _SPACE_BEFORE.sub(r"\1", " ".join(words))
     spaced = _SPACE_AFTER.sub(r"\1", spaced)
     return _SPACES.sub(" ", spaced).strip()
 
 
-def _said_words(tokens: list[_Token], readings: list[tuple[tuple[str, ...] | None, bool]]) -> list[str]:
-    """The words of a sentence with 一 or 不 as :func:`_read_aloud` writes them: those two as said."""
-    spoken = _said_with_sandhi(tokens, readings)
-    words: list[str] = []
-    at = 0
-    for (word, _, _), (syllables, given) in zip(tokens, readings, strict=True):
-        if syllables is None or len(syllables) != len(word):
-            words.append(_PUNCT.get(word, word) if syllables is None else join_syllables(syllables))
-            at += 1
-            continue
-        end = at + len(word)
-        if given or tuple(spoken[at:end]) == syllables:
-            words.append(_written(word, syllables))  # as the word reads alone: the common case
-        else:
-            words.append(_written(word, syllables, tuple(s or "" for s in spoken[at:end])))  # 一 and 不 as said
-        at = end
-    return words
-
-
-def _said_with_sandhi(tokens: list[_Token], readings: list[tuple[tuple[str, ...] | None, bool]]) -> list[str | None]:
-    """Every syllable of the sentence in order, one None for each token without a reading, 一 and 不 as said."""
+def _said_words(tokens: list[_Token], readings: list[tuple[tuple[str, ...] | None, bool]], words: list[str]) -> None:
+    """Rewrite, in *words* (one a token, each as it reads alone), the words whose 一 or 不 is said otherwise, and the
+    verbs around a neutral 一 (看一看); a word the annotator read keeps the annotator's reading."""
     chars: list[str] = []
     flat: list[str | None] = []
+    starts: list[int] = []  # where each token's syllables begin in flat
+    marks: list[int] = []  # where each 一 and 不 is
     for (word, _, _), (syllables, _) in zip(tokens, readings, strict=True):
+        at = len(chars)
+        starts.append(at)
         if syllables is None or len(syllables) != len(word):
             chars.append("")
             flat.append(None)
-        else:
-            chars.extend(word)
-            flat.extend(syllables)
-    _sandhi(chars, flat)
-    return flat
+            continue
+        if "一" in word or "不" in word:
+            marks.extend(at + i for i, char in enumerate(word) if char == "一" or char == "不")
+        chars.extend(word)
+        flat.extend(syllables)
+    if not marks:
+        return
+    before = flat.copy()
+    _sandhi(chars, flat, marks)
+    # Only a 一 or 不 and the characters either side of one can change.
+    changed = sorted({p for i in marks for p in (i - 1, i, i + 1) if 0 <= p < len(flat) and flat[p] != before[p]})
+    done = -1
+    for place in changed:
+        index = bisect_right(starts, place) - 1
+        if index == done:
+            continue
+        done = index
+        word = tokens[index][0]
+        syllables, given = readings[index]
+        if given or syllables is None or len(syllables) != len(word):
+            continue  # the annotator's reading as given; punctuation and other text have no syllables to change
+        start = starts[index]
+        words[index] = _written(word, syllables, tuple(s or "" for s in flat[start : start + len(word)]))
 
 
 _SPACE_BEFORE = re.compile(r"\s+([,.!?;:)\]”’])")

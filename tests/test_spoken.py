@@ -44,6 +44,17 @@ RULES = [
     ("V一V takes the verb reading of a polyphone", "请你数一数椅子。", "qǐng nǐ shǔ yi shǔ yǐzi."),
     ("一X一X is not V一V", "他一天一天长大了。", "tā yìtiān yìtiān zhǎngdà le."),
     (
+        "一 and 不 again and again",
+        "第一名不太高兴，十一点一刻走了。",
+        "dìyī míng bú tài gāoxìng, shíyī diǎn yíkè zǒu le.",
+    ),
+    (
+        "V一V beside 不 twice",
+        "我想一想，不对不对，一下子就明白了。",
+        "wǒ xiǎng yi xiǎng, bú duì bú duì, yíxiàzi jiù míngbai le.",
+    ),
+    ("一口一个, 不 before a noun", "一个不错的主意，一口一个不字。", "yígè búcuò de zhǔyi, yìkǒu yígè bú zì."),
+    (
         "a jieba word CC-CEDICT lacks is spaced as its words",
         "昨天晚上他七十多岁了。",
         "zuótiān wǎnshang tā qīshí duō suì le.",
