@@ -75,6 +75,8 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
     (['péng', 'you'], ['dōng', 'xī'])
     >>> _neutral_as_in_cedict('点儿', ['diǎn', 'ér']), _neutral_as_in_cedict('女儿', ['nǚ', 'ér'])
     (['diǎn', 'r'], ['nǚ', 'ér'])
+    >>> _neutral_as_in_cedict('不是', ['bú', 'shì'])
+    ['bù', 'shì']
     """
     candidates = []
     for numbered in readings(word):
@@ -89,6 +91,11 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
             for char, t, s in zip(word, theirs, syllables, strict=True)
         ):
             candidates.append(theirs)
+    # A line that differs from pypinyin only in the sandhi of 一 or 不 is pypinyin's reading: 不是 bù shì "is not",
+    # not the line before it, bú shi "fault", whose neutral tone a sentence's 不是 never has.
+    for theirs in candidates:
+        if all(t == s or char in "一不" for char, t, s in zip(word, theirs, syllables, strict=True)):
+            return theirs
     return candidates[0] if candidates else syllables
 
 
@@ -245,8 +252,13 @@ def _is(flag: str, *kinds: str) -> bool:
     return flag.startswith(kinds)
 
 
-def _single(word: str, before: _Token | None, after: _Token | None, yi_open: bool) -> str | None:
-    """The reading of a one-character word that depends on its neighbours, or None."""
+def _single(
+    word: str, before: _Token | None, after: _Token | None, yi_open: bool, repeated: bool = False
+) -> str | None:
+    """The reading of a one-character word that depends on its neighbours, or None.
+
+    *repeated*: the word before it is said twice (一步一步, 一个一个), which makes 地 the adverbial particle.
+    """
     prev_flag = before[1] if before else "x"
     next_flag = after[1] if after else "x"
     prev_word = before[0] if before else ""
@@ -254,6 +266,8 @@ def _single(word: str, before: _Token | None, after: _Token | None, yi_open: boo
     if word in ("的", "了", "着"):
         return _PARTICLES[word]
     if word == "地":
+        if repeated:
+            return "de"  # 一步一步地走, 一天一天地长大: the particle, whatever follows
         reduplicated = len(prev_word) == 2 and prev_word[0] == prev_word[1]
         return "de" if (_is(prev_flag, "a", "d", "z") or reduplicated) and _is(next_flag, "v", "a", "d") else "dì"
     if word == "得":
@@ -404,7 +418,8 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             elif word in _CONTEXTUAL:
                 before = tokens[at - 1] if at else None
                 after = tokens[at + 1] if at < last else None
-                single = _single(word, before, after, yi_open)
+                repeated = at > 1 and is_hanzi(tokens[at - 1][0][:1]) and tokens[at - 1][0] == tokens[at - 2][0]
+                single = _single(word, before, after, yi_open, repeated)
                 syllables = (single,) if single else _word_reading(word, _is(flag, "v"))
             else:
                 syllables = _word_reading(word, _is(flag, "v"))

@@ -12,6 +12,9 @@ from deckgen.spoken import sentence_pinyin
 RULES = [
     ("地 particle after a reduplicated adverb", "她慢慢地走。", "tā mànmàn de zǒu."),
     ("地 noun inside a phrase", "军地小学。", "jūn dì xiǎoxué."),
+    ("地 particle after a repeated word", "她一步一步地往前走。", "tā yíbù yíbù de wǎngqián zǒu."),
+    ("地 particle after a repeated word, a name tag after", "他一天一天地长大。", "tā yìtiān yìtiān de zhǎngdà."),
+    ("不是 is bú shì, not the noun bú shi", "这不是我的书。", "zhè búshì wǒ de shū."),
     ("得 after a verb", "你跑得很快。", "nǐ pǎo de hěnkuài."),
     ("得 dé as a verb", "他得了第一名。", "tā dé le dìyī míng."),
     ("着 after a verb", "门口挂着一口钟。", "ménkǒu guà zhe yìkǒu zhōng."),
