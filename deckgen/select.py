@@ -100,19 +100,22 @@ def consult_library(
     modification time (with *keep_stamps*), so importing the deck never
     overwrites a note the learner may have edited.
     """
+    pairs = [(entry.key, entry) for entry in kept]  # a property that normalises the reading: once an entry
     # A word list's entry has no sentence: the word alone is what the library recorded for it.
-    sentences = {entry.key: {example.text for example in entry.examples} or {entry.hanzi} for entry in kept}
+    sentences = {key: {example.text for example in entry.examples} or {entry.hanzi} for key, entry in pairs}
     known = library.known_elsewhere(sentences)
-    listed = [entry.key for entry in kept if not entry.examples and entry.key in known]
+    listed = [key for key, entry in pairs if not entry.examples and key in known]
     if listed:  # a listed word met in articles is known only once exported: the learner asked for it
         known -= listed_unexported(library, listed)
-    chosen = kept if export_all else [entry for entry in kept if entry.key not in known]
-    exported = library.exported_at(entry.key for entry in chosen)
+    chosen = [(key, entry) for key, entry in pairs if export_all or key not in known]
+    exported = library.exported_at(key for key, _ in chosen)
+    # Only a word with fewer sentences than wanted looks for more, and all of them in one query.
+    more = library.examples_of((key for key, entry in chosen if len(entry.examples) < most), most)
     gathered = []
-    for entry in chosen:
+    for key, entry in chosen:
         examples = list(entry.examples)
         texts = {example.text for example in examples}
-        for extra in library.examples(entry.key, most):
+        for extra in more.get(key, ()):
             if len(examples) >= most:
                 break
             if not (extra.before or extra.after):
@@ -121,8 +124,11 @@ def consult_library(
             if text not in texts:
                 texts.add(text)
                 examples.append(Example(extra.before, extra.word, extra.after))
-        gathered.append(replace(entry, examples=tuple(examples[:most])))
-    stamps = {} if not keep_stamps else {(e.hanzi, e.pinyin): t for e in chosen if (t := exported.get(e.key))}
+        if len(examples) == len(entry.examples) <= most:
+            gathered.append(entry)  # nothing added, nothing dropped
+        else:
+            gathered.append(replace(entry, examples=tuple(examples[:most])))
+    stamps = {} if not keep_stamps else {(e.hanzi, e.pinyin): t for key, e in chosen if (t := exported.get(key))}
     return gathered, known, stamps
 
 

@@ -211,6 +211,16 @@ def test_examples_carry_source_and_time(examples_library: Library) -> None:
     assert examples_library.examples(JOBS) == []
 
 
+def test_examples_of_many_words_in_one_query_are_each_words_own(examples_library: Library) -> None:
+    """The words' sentences come back in one query (a build asks for every word it exports) and are not mixed."""
+    found = examples_library.examples_of([KINDERGARTEN, KEY_WORD, JOBS], limit=3)
+    assert set(found) == {KINDERGARTEN, KEY_WORD}  # a word with no sentence is left out
+    assert [e.sentence for e in found[KINDERGARTEN]] == [A1, C1, B1]
+    assert [e.sentence for e in found[KEY_WORD]] == [S3]
+    assert examples_library.examples_of([KINDERGARTEN], limit=0) == {}
+    assert examples_library.examples_of([], limit=3) == {}
+
+
 # --- listings ---------------------------------------------------------------
 
 
