@@ -381,9 +381,10 @@ class Library:
             self._mark(conn, exported, when)
 
     def _record(self, conn: sqlite3.Connection, source: str, sightings: Sequence[Sighting], when: float) -> set[Key]:
+        keyed = [(sighting.key, sighting) for sighting in sightings]  # a property that normalises: once each
         first: dict[Key, Sighting] = {}
-        for sighting in sightings:
-            first.setdefault(sighting.key, sighting)
+        for key, sighting in keyed:
+            first.setdefault(key, sighting)
         known = self._ids(first)
         new = [key for key in first if key not in known]
         _insert_words(conn, [(key[0], first[key].pinyin, key[1], when, source) for key in new])
@@ -399,10 +400,7 @@ class Library:
         )
         _insert_occurrences(
             conn,
-            [
-                (ids[s.key], s.before, s.word, s.after, sentence_key(s.sentence), source, s.line, when)
-                for s in sightings
-            ],
+            [(ids[key], s.before, s.word, s.after, sentence_key(s.sentence), source, s.line, when) for key, s in keyed],
         )
         return set(new)
 
