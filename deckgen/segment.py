@@ -97,3 +97,13 @@ def tagged(text: str) -> list[tuple[str, str]]:
     [('改变', 'v'), ('着', 'uz'), ('生活', 'vn')]
     """
     return default_index().tagged(text)
+
+
+def tag(word: str) -> str:
+    """jieba's dictionary tag of *word* as one word, "" if its dictionary lacks it: what :func:`tagged` would give
+    a word the article annotated, which the sentence keeps whole.
+
+    >>> tag('跨'), tag('稳岗')
+    ('v', '')
+    """
+    return default_index().tag(word) or ""

@@ -257,7 +257,8 @@ def _single(
 ) -> str | None:
     """The reading of a one-character word that depends on its neighbours, or None.
 
-    *repeated*: the word before it is said twice (一步一步, 一个一个), which makes 地 the adverbial particle.
+    *repeated*: the word before it is said twice (一步一步, 一个一个), which makes 地 the adverbial particle, as a
+    reduplicated word before it does (慢慢, 高高兴兴).
     """
     prev_flag = before[1] if before else "x"
     next_flag = after[1] if after else "x"
@@ -266,10 +267,22 @@ def _single(
     if word in ("的", "了", "着"):
         return _PARTICLES[word]
     if word == "地":
-        if repeated:
-            return "de"  # 一步一步地走, 一天一天地长大: the particle, whatever follows
-        reduplicated = len(prev_word) == 2 and prev_word[0] == prev_word[1]
-        return "de" if (_is(prev_flag, "a", "d", "z") or reduplicated) and _is(next_flag, "v", "a", "d") else "dì"
+        if after is not None and next_flag == "" and after[2] is not None:
+            next_flag = segment.tag(after[0])  # a word the article annotated: jieba's tag of it as one word
+        reduplicated = (len(prev_word) == 2 and prev_word[0] == prev_word[1]) or (
+            len(prev_word) == 4 and prev_word[0] == prev_word[1] != prev_word[2] == prev_word[3]
+        )
+        if repeated or reduplicated:
+            return "de"  # 一步一步地走, 慢慢地, 高高兴兴地回家: the particle, whatever jieba tags the words around
+        if not prev_word or prev_flag == "x" or prev_word[-1:] in _BEFORE_LAND or prev_word in _TILL_LAND:
+            return "dì"  # 这块地, 把地扫干净, 我的地, 种地, a clause that opens with it: the land, the ground
+        # jieba's dictionary tags the words that 地 follows badly (高兴 b, 开心 v, 热情 n, 大声 m), and the noun
+        # it mostly joins to its neighbours (地方, 土地, 地上): a verb, a preposition or an idiom after 地 makes it
+        # the particle (开心地笑, 大声地说, 愉快地在公园里玩, 焦急地转来转去); an adverb or adjective only after a
+        # word tagged as a quality (地很滑 is the ground).
+        if _is(next_flag, "v", "p", "i", "l"):
+            return "de"
+        return "de" if _is(prev_flag, "a", "d", "z") and _is(next_flag, "a", "d") else "dì"
     if word == "得":
         if after_verb:
             return "de"
@@ -289,6 +302,9 @@ def _single(
     return None
 
 
+# What 地 "land, ground" follows: a measure, a demonstrative, 把 or a preposition, 的; and verbs whose object it is.
+_BEFORE_LAND = frozenset("块片亩这那把将在到从的")
+_TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours.
 _CONTEXTUAL = frozenset("的了着地得过还为长")
 # What follows 长 when it means "to grow": complements and aspect particles.

@@ -12,7 +12,16 @@ from deckgen.spoken import sentence_pinyin
 RULES = [
     ("地 particle after a reduplicated adverb", "她慢慢地走。", "tā mànmàn de zǒu."),
     ("地 noun inside a phrase", "军地小学。", "jūn dì xiǎoxué."),
+    (
+        "地 particle after a word jieba tags badly (开心 v, 大声 m)",
+        "她开心地笑，大声地说。",
+        "tā kāixīn de xiào, dàshēng de shuō.",
+    ),
+    ("地 particle before a preposition", "孩子们愉快地在公园里玩。", "háizi men yúkuài de zài gōngyuán lǐ wán."),
+    ("地 the land after a measure word or 的", "这块地很大，我的地很小。", "zhèkuài dì hěndà, wǒ de dì hěnxiǎo."),
+    ("地 the ground before an adverb, opening a clause", "下雨了，地很滑。", "xiàyǔ le, dì hěn huá."),
     ("地 particle after a repeated word", "她一步一步地往前走。", "tā yíbù yíbù de wǎngqián zǒu."),
+    ("地 particle after an AABB word jieba tags a place", "他高高兴兴地回家了。", "tā gāogāoxìngxìng de huíjiā le."),
     ("地 particle after a repeated word, a name tag after", "他一天一天地长大。", "tā yìtiān yìtiān de zhǎngdà."),
     ("不是 is bú shì, not the noun bú shi", "这不是我的书。", "zhè búshì wǒ de shū."),
     ("得 after a verb", "你跑得很快。", "nǐ pǎo de hěnkuài."),
@@ -153,3 +162,9 @@ def test_a_batch_read_ahead_stays_whole_when_the_memo_is_full(monkeypatch: pytes
         texts = {entry.examples[0].text for entry in batch}
         assert texts <= {text for text, _ in index.said} and texts <= set(script._SENTENCES)
         assert len(index.said) <= 8 and len(script._SENTENCES) <= 8
+
+
+def test_di_before_an_annotated_verb_is_the_particle() -> None:
+    """An annotated word has no tag of jieba's in the sentence: its tag as a word alone says it is a verb."""
+    example = Example("妹妹高兴地", "跨", "上“马”。", readings=((5, ("kuà",)),))
+    assert sentence_pinyin(example, {"跨": ("kuà",)}) == "mèimei gāoxìng de kuà shàng “mǎ”."
