@@ -43,8 +43,9 @@ _LONGEST_ANNOTATED = 12
 _Token = tuple[str, str, tuple[str, ...] | None]  # (text, jieba flag or "", syllables if known)
 
 
-def default_readings(text: str) -> list[str]:
-    """pypinyin's default tone-marked reading of each character of *text*.
+def default_readings(text: str, alone: Mapping[str, str] | None = None) -> list[str]:
+    """pypinyin's default tone-marked reading of each character of *text*; with *alone*, a character that no
+    phrase of pypinyin's covers reads as *alone* says, if it is there.
 
     The same answer as ``pypinyin.lazy_pinyin(text, style=Style.TONE,
     errors=list)`` (a test holds the two equal), read straight from
@@ -63,6 +64,9 @@ def default_readings(text: str) -> list[str]:
             out.extend(readings[0] for readings in phrase)
             continue
         for ch in word:
+            if alone and ch in alone:
+                out.append(alone[ch])
+                continue
             readings = pypinyin.char(ch)
             out.append(readings.split(",", 1)[0] if readings else ch)
     return out
@@ -295,6 +299,8 @@ def _single(
         return "huán" if takes_object or returned else "hái"
     if word == "为" and yi_open:
         return "wéi"
+    if word == "教" and _is(next_flag, "r", "nr"):
+        return "jiāo"  # 老师教我们: to teach someone; 产教融合 keeps jiào
     if word == "长":  # jieba tags it an adjective either way: 很长 cháng, 长高 / 长得 / 他长了一岁 zhǎng
         next_word = after[0] if after else ""
         grows = next_word[:1] in _GROWS or (next_word == "了" and not _is(prev_flag, "d", "zg"))
@@ -306,7 +312,7 @@ def _single(
 _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours.
-_CONTEXTUAL = frozenset("的了着地得过还为长")
+_CONTEXTUAL = frozenset("的了着地得过还为长教")
 # What follows 长 when it means "to grow": complements and aspect particles.
 _GROWS = frozenset("得着高大出成胖满")
 
@@ -335,8 +341,14 @@ def _word_reading(word: str, verb: bool) -> tuple[str, ...]:
 
 def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
     """*word*'s syllables as a sentence reads it, whatever its neighbours: pypinyin's, with CC-CEDICT's neutral
-    tones, and the aspect particle of a two-character verb CC-CEDICT lacks (看过 kànguo) if *verb*."""
-    syllables = default_readings(word)
+    tones, and the aspect particle of a two-character verb CC-CEDICT lacks (看过 kànguo) if *verb*.
+
+    >>> reading_alone('脏', False), reading_alone('心脏', False), reading_alone('弹琴', False)
+    (('zāng',), ('xīn', 'zàng'), ('tán', 'qín'))
+    """
+    # A word CC-CEDICT lists reads as pypinyin reads it (心脏 xīnzàng, where pypinyin has no phrase either).
+    alone = _ALONE if len(word) == 1 or (any(ch in _ALONE for ch in word) and not rows(word)) else None
+    syllables = default_readings(word, alone)
     if len(word) > 1:
         syllables = _neutral_as_in_cedict(word, syllables)
         if word[-1] in "过着了" and verb and len(word) == 2:
@@ -346,6 +358,12 @@ def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
 
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
+
+# Characters whose first reading in pypinyin is the one they have inside words (心脏 xīnzàng, 子弹 zǐdàn), while
+# the character alone, or in a word neither pypinyin's phrases nor CC-CEDICT list, reads otherwise: 太脏了 zāng,
+# 弹钢琴 tán.  (教 and 切 alone go both ways: 他教我 jiāo but 产教融合 jiào, 切菜 qiē but 紧切 qiè; 教 is read
+# by its neighbours, :func:`_single`.)
+_ALONE = {"脏": "zāng", "弹": "tán"}
 
 
 # Polyphones whose reading as a verb is not their first one, for the V一V pattern (数一数 shǔ yi shǔ).

@@ -48,6 +48,13 @@ RULES = [
     ("长 long after an adverb", "时间太长了。", "shíjiān tài cháng le."),
     ("长 long before a measure", "这条河长五百米。", "zhè tiáo hé cháng wǔbǎi mǐ."),
     ("长 grows before a complement", "他长高了。", "tā zhǎng gāo le."),
+    (
+        "a character alone reads as it does alone, not as in its words",
+        "她会弹琴，衣服太脏了。",
+        "tā huì tánqín, yīfu tài zāng le.",
+    ),
+    ("教 teaches someone", "老师教我们唱歌。", "lǎoshī jiāo wǒmen chànggē."),
+    ("教 in a shortened compound", "推动产教融合。", "tuīdòng chǎn jiào rónghé."),
     ("长 grows before an aspect particle", "他长了一岁。", "tā zhǎng le yísuì."),
     ("erhua 儿 joins its syllable", "今天上课差点儿迟到。", "jīntiān shàngkè chàdiǎnr chídào."),
     ("erhua after 一 sandhi", "他有一点儿累。", "tā yǒu yìdiǎnr lèi."),
