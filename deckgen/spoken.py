@@ -81,6 +81,8 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
     (['diǎn', 'r'], ['nǚ', 'ér'])
     >>> _neutral_as_in_cedict('不是', ['bú', 'shì'])
     ['bù', 'shì']
+    >>> _neutral_as_in_cedict('中子', ['zhōng', 'zi']), _neutral_as_in_cedict('找不着', ['zhǎo', 'bù', 'zhe'])
+    (['zhōng', 'zǐ'], ['zhǎo', 'bu', 'zháo'])
     """
     candidates = []
     for numbered in readings(word):
@@ -90,6 +92,10 @@ def _neutral_as_in_cedict(word: str, syllables: list[str]) -> list[str]:
         if len(theirs) == len(syllables) == len(word) and all(
             t == s
             or (tone_of(t) == 5 and strip_tones(t) == strip_tones(s))
+            or (tone_of(s) == 5 and strip_tones(t) == strip_tones(s))  # 中子 zhōngzǐ, not pypinyin's zi
+            # 找不着 zhǎobuzháo, 睡不着's 不着: CC-CEDICT's, where pypinyin has the particle; but a verb and 着
+            # (引着, 正着) is a verb and its particle far more often than CC-CEDICT's word (yǐnzháo "to ignite")
+            or (char == "着" and s == "zhe" and not (len(word) == 2 and word[0] not in "不得"))
             or (t == "r" and s in ("ér", "er"))
             or (char in "一不" and strip_tones(t) == strip_tones(s))  # pypinyin's phrases may carry the sandhi
             for char, t, s in zip(word, theirs, syllables, strict=True)
@@ -290,7 +296,7 @@ def _single(
     if word == "得":
         if after_verb:
             return "de"
-        return "děi" if prev_flag == "r" and _is(next_flag, "v") else "dé"
+        return "děi" if prev_flag == "r" and _is(next_flag, "v", "d") else "dé"  # 我得先走: must
     if word == "过":
         return "guo" if after_verb else "guò"
     if word == "还":
@@ -299,6 +305,13 @@ def _single(
         return "huán" if takes_object or returned else "hái"
     if word == "为" and yi_open:
         return "wéi"
+    next_word = after[0] if after else ""
+    if word == "种" and next_word in ("了", "着", "过"):
+        return "zhòng"  # 种了很多树: to plant
+    if word == "数" and (next_word in ("了", "着", "过") or _is(next_flag, "n")) and not _is(prev_flag, "m"):
+        return "shǔ"  # 数了数钱, 数钱: to count
+    if word == "干" and prev_word in _DEGREE:
+        return "gān"  # 天气很干, 太干了: dry
     if word == "教" and _is(next_flag, "r", "nr"):
         return "jiāo"  # 老师教我们: to teach someone; 产教融合 keeps jiào
     if word == "长":  # jieba tags it an adjective either way: 很长 cháng, 长高 / 长得 / 他长了一岁 zhǎng
@@ -312,7 +325,9 @@ def _single(
 _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours.
-_CONTEXTUAL = frozenset("的了着地得过还为长教")
+_CONTEXTUAL = frozenset("的了着地得过还为长教种数干")
+# Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
+_DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
 # What follows 长 when it means "to grow": complements and aspect particles.
 _GROWS = frozenset("得着高大出成胖满")
 
