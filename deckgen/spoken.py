@@ -310,6 +310,8 @@ def _single(
         return "zhòng"  # 种了很多树: to plant
     if word == "数" and (next_word in ("了", "着", "过") or _is(next_flag, "n")) and not _is(prev_flag, "m"):
         return "shǔ"  # 数了数钱, 数钱: to count
+    if word == "空" and prev_word in ("有", "没", "没有"):
+        return "kòng"  # 我没有空: free time
     if word == "干" and prev_word in _DEGREE:
         return "gān"  # 天气很干, 太干了: dry
     if word == "教" and _is(next_flag, "r", "nr"):
@@ -325,7 +327,7 @@ def _single(
 _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours.
-_CONTEXTUAL = frozenset("的了着地得过还为长教种数干")
+_CONTEXTUAL = frozenset("的了着地得过还为长教种数干空")
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
 _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
 # What follows 长 when it means "to grow": complements and aspect particles.
@@ -374,11 +376,11 @@ def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
 
-# Characters whose first reading in pypinyin is the one they have inside words (心脏 xīnzàng, 子弹 zǐdàn), while
-# the character alone, or in a word neither pypinyin's phrases nor CC-CEDICT list, reads otherwise: 太脏了 zāng,
-# 弹钢琴 tán.  (教 and 切 alone go both ways: 他教我 jiāo but 产教融合 jiào, 切菜 qiē but 紧切 qiè; 教 is read
-# by its neighbours, :func:`_single`.)
-_ALONE = {"脏": "zāng", "弹": "tán"}
+# Characters whose first reading in pypinyin is the one they have inside words (心脏 xīnzàng, 子弹 zǐdàn, 感觉
+# gǎnjué), while the character alone, or in a word neither pypinyin's phrases nor CC-CEDICT list, reads
+# otherwise: 太脏了 zāng, 弹钢琴 tán, 睡了一觉 jiào.  (教 and 切 alone go both ways: 他教我 jiāo but 产教融合
+# jiào, 切菜 qiē but 紧切 qiè; 教 is read by its neighbours, :func:`_single`.)
+_ALONE = {"脏": "zāng", "弹": "tán", "觉": "jiào"}
 
 
 # Polyphones whose reading as a verb is not their first one, for the V一V pattern (数一数 shǔ yi shǔ).

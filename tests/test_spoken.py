@@ -55,6 +55,8 @@ RULES = [
     ),
     ("教 teaches someone", "老师教我们唱歌。", "lǎoshī jiāo wǒmen chànggē."),
     ("得 must before an adverb", "你得马上走。", "nǐ děi mǎshàng zǒu."),
+    ("空 free time after 有 or 没有", "我没有空。", "wǒ méiyǒu kòng."),
+    ("觉 a sleep alone, 觉得 as a word", "我睡了一觉，觉得很好。", "wǒ shuì le yí jiào, juéde hěn hǎo."),
     ("种 plants before an aspect particle", "我们种了很多树。", "wǒmen zhòng le hěnduō shù."),
     ("数 counts before 了 and an object", "他数了数钱。", "tā shǔ le shǔ qián."),
     ("干 dry after an adverb of degree", "天气很干，你干什么呢？", "tiānqì hěn gān, nǐ gànshénme ne?"),
