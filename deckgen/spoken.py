@@ -317,7 +317,6 @@ def _single(
     if word == "教" and _is(next_flag, "r", "nr"):
         return "jiāo"  # 老师教我们: to teach someone; 产教融合 keeps jiào
     if word == "长":  # jieba tags it an adjective either way: 很长 cháng, 长高 / 长得 / 他长了一岁 zhǎng
-        next_word = after[0] if after else ""
         grows = next_word[:1] in _GROWS or (next_word == "了" and not _is(prev_flag, "d", "zg"))
         return "zhǎng" if grows else "cháng"
     return None
