@@ -12,7 +12,9 @@ per-word tables cannot know, because they depend on the neighbours:
 * 还 is huán as a verb with an object (还书 huán shū) and hái as an adverb
   (还没 hái méi); 以…为 reads wéi; 长 is cháng (很长) unless a complement
   says it grows (长高 zhǎng gāo);
-* words CC-CEDICT gives a neutral tone keep it (朋友 péngyou, 时候 shíhou);
+* words CC-CEDICT gives a neutral tone keep it (朋友 péngyou, 时候 shíhou),
+  and a word it reads two ways takes its everyday sense (告诉 gàosu, 故事
+  gùshi), or the sense its neighbours ask for (买东西 dōngxi, 东西走向 dōngxī);
 * proper nouns are capitalised as CC-CEDICT writes them (北京 Běijīng).
 """
 
@@ -303,9 +305,9 @@ def _single(
         takes_object = _is(next_flag, "n", "r", "m", "q", "x") or (after is not None and after[0] == "给")
         returned = prev_word[-1:] in ("借", "归", "偿", "退")
         return "huán" if takes_object or returned else "hái"
-    if word == "为" and yi_open:
-        return "wéi"
     next_word = after[0] if after else ""
+    if word == "为" and (yi_open or next_word == "人"):
+        return "wéi"  # 以学生为中心; 他为人很好, 为人父母 (but 为人民 wèi)
     if word == "种" and next_word in ("了", "着", "过"):
         return "zhòng"  # 种了很多树: to plant
     if word == "数" and (next_word in ("了", "着", "过") or _is(next_flag, "n")) and not _is(prev_flag, "m"):
@@ -322,11 +324,61 @@ def _single(
     return None
 
 
+def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) -> tuple[str, ...] | None:
+    """The reading of a two-character word whose senses CC-CEDICT reads apart, by its neighbours, or None.
+
+    pypinyin reads each of these by the sense a dictionary lists first; a
+    learner's text mostly means the other.  *earlier* is the word before
+    *before*.
+
+    >>> _pair('东西', ('买', 'v', None), ('。', 'x', None), '')
+    ('dōng', 'xi')
+    """
+    prev_word = before[0] if before else ""
+    prev_flag = before[1] if before else "x"
+    next_word = after[0] if after else ""
+    next_flag = after[1] if after else "x"
+    if word in ("东西", "東西"):
+        # east and west only with a length, a direction or the other two points: 东西长三千公里, 东西走向, 南北东西
+        compass = next_word[:1] in _EAST_WEST_NEXT or next_word in _EAST_WEST_WORDS or prev_word in ("南北", "南北向")
+        return ("dōng", "xī") if compass else ("dōng", "xi")
+    if word == "多少":
+        # more or less before a verb or an adverb (多少有点累, 多少知道一些), else how many (多少钱, 有多少人)
+        return ("duō", "shǎo") if _is(next_flag, "v", "d") else ("duō", "shao")
+    if word == "地方":
+        # local, regional before a noun (地方政府, 地方特色) and beside the centre (中央和地方); else a place
+        determined = _is(prev_flag, "r", "m", "q") or prev_word[-1:] in ("个", "些", "的") or prev_word in _MANY
+        if (
+            (_is(next_flag, "n", "vn") and not determined)
+            or prev_word in ("中央", "各级")
+            or (prev_word in ("和", "与", "及") and earlier == "中央")
+        ):
+            return ("dì", "fāng")
+        return ("dì", "fang")
+    if word == "精神" and prev_word in _DEGREE:
+        return ("jīng", "shen")  # 他很精神: lively
+    if word == "地道" and (prev_word in _DEGREE or (next_word == "的" and prev_word[-1:] not in ("条", "挖"))):
+        return ("dì", "dao")  # 很地道, 一口地道的北京话: authentic (一条地道的出口 stays the tunnel)
+    if word == "大意" and (prev_word in _DEGREE or next_word == "了"):
+        return ("dà", "yi")  # 你太大意了: careless
+    if word in ("长长", "長長") and next_word == "了":
+        return ("zhǎng", "cháng")  # 头发长长了: has grown long
+    return None
+
+
+# What the compass points 东西 are said with: lengths, directions, sides, the other two points.
+_EAST_WEST_NEXT = frozenset("长宽向走两距跨横")
+_EAST_WEST_WORDS = frozenset(("之间", "南北", "方向", "文化", "交流", "方"))
+# Quantities before 地方 "a place": 很多地方, 有些地方.
+_MANY = frozenset(("很多", "许多", "不少", "好多", "有些", "有的", "一些", "每个", "各个", "什么", "哪儿", "别的"))
+
 # What 地 "land, ground" follows: a measure, a demonstrative, 把 or a preposition, 的; and verbs whose object it is.
 _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
-# The one-character words :func:`_single` reads by their neighbours.
-_CONTEXTUAL = frozenset("的了着地得过还为长教种数干空")
+# The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
+_CONTEXTUAL = frozenset(
+    [*"的了着地得过还为长教种数干空", "东西", "東西", "多少", "地方", "精神", "地道", "大意", "长长", "長長"]
+)
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
 _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
 # What follows 长 when it means "to grow": complements and aspect particles.
@@ -362,6 +414,9 @@ def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
     >>> reading_alone('脏', False), reading_alone('心脏', False), reading_alone('弹琴', False)
     (('zāng',), ('xīn', 'zàng'), ('tán', 'qín'))
     """
+    everyday = _EVERYDAY.get(word)
+    if everyday is not None:
+        return everyday
     # A word CC-CEDICT lists reads as pypinyin reads it (心脏 xīnzàng, where pypinyin has no phrase either).
     alone = _ALONE if len(word) == 1 or (any(ch in _ALONE for ch in word) and not rows(word)) else None
     syllables = default_readings(word, alone)
@@ -374,6 +429,28 @@ def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
 
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
+
+# Words whose everyday sense CC-CEDICT reads with a neutral tone, where pypinyin reads the rare sense of another of
+# its lines: 告诉 gàosu "to tell" (gàosù "to press charges"), 故事 gùshi "story" (gùshì "old practice"), 大夫 dàifu
+# "doctor" (dàfū, an official of imperial China).  Simplified and traditional forms; each reading is one of the
+# word's CC-CEDICT lines (a test holds it).
+_EVERYDAY: dict[str, tuple[str, ...]] = {
+    word: tuple(reading.split())
+    for forms, reading in (
+        ("告诉 告訴", "gào su"),
+        ("妻子", "qī zi"),
+        ("故事", "gù shi"),
+        ("大夫", "dài fu"),
+        ("生意", "shēng yi"),
+        ("说法 說法", "shuō fa"),
+        ("大爷 大爺", "dà ye"),
+        ("本事", "běn shi"),
+        ("大方", "dà fang"),
+        ("结实 結實", "jiē shi"),
+        ("出息", "chū xi"),
+    )
+    for word in forms.split()
+}
 
 # Characters whose first reading in pypinyin is the one they have inside words (心脏 xīnzàng, 子弹 zǐdàn, 感觉
 # gǎnjué), while the character alone, or in a word neither pypinyin's phrases nor CC-CEDICT list, reads
@@ -468,9 +545,13 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             elif word in _CONTEXTUAL:
                 before = tokens[at - 1] if at else None
                 after = tokens[at + 1] if at < last else None
-                repeated = at > 1 and is_hanzi(tokens[at - 1][0][:1]) and tokens[at - 1][0] == tokens[at - 2][0]
-                single = _single(word, before, after, yi_open, repeated)
-                syllables = (single,) if single else _word_reading(word, _is(flag, "v"))
+                if len(word) == 1:
+                    repeated = at > 1 and is_hanzi(tokens[at - 1][0][:1]) and tokens[at - 1][0] == tokens[at - 2][0]
+                    single = _single(word, before, after, yi_open, repeated)
+                    syllables = (single,) if single else _word_reading(word, _is(flag, "v"))
+                else:
+                    earlier = tokens[at - 2][0] if at > 1 else ""
+                    syllables = _pair(word, before, after, earlier) or _word_reading(word, _is(flag, "v"))
             else:
                 syllables = _word_reading(word, _is(flag, "v"))
         if word == "以":

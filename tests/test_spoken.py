@@ -87,6 +87,24 @@ RULES = [
         "昨天晚上他七十多岁了。",
         "zuótiān wǎnshang tā qīshí duō suì le.",
     ),
+    ("为 wéi before 人 alone", "他为人很好。", "tā wéi rén hěn hǎo."),
+    (
+        "the everyday sense of a word CC-CEDICT reads two ways",
+        "老师告诉我们一个故事，他的妻子是大夫。",
+        "lǎoshī gàosu wǒmen yígè gùshi, tā de qīzi shì dàifu.",
+    ),
+    ("东西 a thing", "我去超市买东西，这是什么东西？", "wǒ qù chāoshì mǎi dōngxi, zhè shì shénme dōngxi?"),
+    ("东西 east and west with a length or a direction", "这条路是东西走向的。", "zhè tiáo lù shì dōngxī zǒuxiàng de."),
+    ("多少 how many", "一共有多少人？", "yígòng yǒu duōshao rén?"),
+    ("多少 more or less before a verb", "他多少有点累。", "tā duōshǎo yǒudiǎn lèi."),
+    ("地方 a place", "我们去一个好地方。", "wǒmen qù yígè hǎo dìfang."),
+    ("地方 local before a noun", "地方政府出台了新政策。", "dìfāng zhèngfǔ chūtái le xīn zhèngcè."),
+    ("地方 beside the centre", "中央和地方要配合。", "zhōngyāng hé dìfāng yào pèihé."),
+    ("精神 and 大意 after an adverb of degree", "他很精神，你太大意了。", "tā hěn jīngshen, nǐ tài dàyi le."),
+    ("大意 the main idea", "文章的大意是什么？", "wénzhāng de dàyì shì shénme?"),
+    ("地道 authentic before 的", "他说一口地道的北京话。", "tā shuō yìkǒu dìdao de Běijīng huà."),
+    ("地道 a tunnel after its measure", "这是一条地道的出口。", "zhè shì yìtiáo dìdào de chūkǒu."),
+    ("长长了 has grown long", "孩子的头发长长了。", "háizi de tóufa zhǎngcháng le."),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
@@ -184,3 +202,15 @@ def test_di_before_an_annotated_verb_is_the_particle() -> None:
     """An annotated word has no tag of jieba's in the sentence: its tag as a word alone says it is a verb."""
     example = Example("妹妹高兴地", "跨", "上“马”。", readings=((5, ("kuà",)),))
     assert sentence_pinyin(example, {"跨": ("kuà",)}) == "mèimei gāoxìng de kuà shàng “mǎ”."
+
+
+def test_everyday_readings_are_cedict_lines() -> None:
+    """Each reading :data:`deckgen.spoken._EVERYDAY` prefers is one of the word's own CC-CEDICT lines."""
+    from deckgen.dictionary import rows
+    from deckgen.senses import marked_syllables
+    from deckgen.spoken import _EVERYDAY
+
+    for word, reading in _EVERYDAY.items():
+        lines = [tuple(s.lower() for s in marked_syllables(row.syllables)) for row in rows(word)]
+        assert reading in lines, word
+        assert len(set(lines)) > 1, f"{word}: CC-CEDICT reads it one way only"
