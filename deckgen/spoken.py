@@ -196,33 +196,58 @@ def _split_annotated(run: str, annotated: Annotated) -> list[tuple[str, tuple[st
 _PIECES = re.compile(f"([{HANZI}]+)|([{re.escape(''.join(_PUNCT))}])|[^{HANZI}{re.escape(''.join(_PUNCT))}]+")
 
 
-def _tokens(example: Example, annotated: Annotated) -> list[_Token]:
-    """The sentence as tokens: annotated words with their readings, jieba words with their tags, other text."""
+def _tokens(example: Example, annotated: Annotated) -> tuple[list[_Token], list[_Token]]:
+    """The sentence as tokens: annotated words with their readings, jieba words with their tags, other text; and the
+    same tokens in simplified characters, for the rules that read a word and its neighbours (還給 is 还给 huángěi,
+    太長了 太长了 cháng), which are the tokens themselves where the sentence is simplified already."""
     text = example.text
     out: list[_Token] = []
+    plain: list[_Token] | None = None  # made when a traditional piece is met
     at = 0
     for start, reading in [*sorted(dict(example.readings).items()), (len(text), None)]:
         if start < at:
             continue  # inside the span before it
         for match in _PIECES.finditer(text, at, start):
             if match.group(1) is None:
-                out.append((match.group(0), "x", None))  # punctuation, or a run of Latin letters, digits or signs
+                token: _Token = (match.group(0), "x", None)  # punctuation, or a run of Latin letters, digits or signs
+                out.append(token)
+                if plain is not None:
+                    plain.append(token)
                 continue
             for piece, known in _split_annotated(match.group(1), annotated):
                 if known is not None:
                     out.append((piece, "", known))
-                else:
-                    out.extend(_tagged_piece(piece))
+                    if plain is not None:
+                        plain.append((simplified_of(piece), "", known))
+                    continue
+                words, simple = _tagged_piece(piece)
+                if simple is not None and plain is None:
+                    plain = _simplified(out)
+                out.extend(words)
+                if plain is not None:
+                    plain.extend(simple or words)
         if reading is None:
             break
         out.append((text[start : start + len(reading)], "", reading))
+        if plain is not None:
+            plain.append((simplified_of(out[-1][0]), "", reading))
         at = start + len(reading)
+    return out, out if plain is None else plain
+
+
+def _simplified(tokens: list[_Token]) -> list[_Token]:
+    """*tokens* with their text in simplified characters, where OpenCC keeps its length."""
+    out: list[_Token] = []
+    for word, flag, reading in tokens:
+        simple = word if flag == "x" else simplified_of(word)  # punctuation and Latin text stay as they are
+        out.append((simple if len(simple) == len(word) else word, flag, reading))
     return out
 
 
 @lru_cache(maxsize=1 << 16)
-def _tagged_piece(piece: str) -> tuple[_Token, ...]:
-    """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form.
+def _tagged_piece(piece: str) -> tuple[tuple[_Token, ...], tuple[_Token, ...] | None]:
+    """jieba's words and tags for a run of hanzi, and the same words in simplified characters if *piece* is written
+    otherwise (None if not): traditional text is segmented in its simplified form.
 
     Memoised: a sentence that is the example of several words is read once for each of them.
     """
@@ -235,7 +260,14 @@ def _tagged_piece(piece: str) -> tuple[_Token, ...]:
         for part in _dictionary_words(word):
             out.append((piece[at : at + len(part)], flag, None))
             at += len(part)
-    return tuple(out)
+    if simple == piece:
+        return tuple(out), None
+    at = 0
+    twins: list[_Token] = []
+    for word, flag, _ in out:
+        twins.append((simple[at : at + len(word)], flag, None))
+        at += len(word)
+    return tuple(out), tuple(twins)
 
 
 def _dictionary_words(word: str) -> list[str]:
@@ -278,6 +310,8 @@ def _single(
     after_verb = _is(prev_flag, "v", "a") or (before is not None and before[2] is not None and prev_flag == "")
     if word in ("的", "了", "着"):
         return _PARTICLES[word]
+    if word == "著":  # OpenCC keeps it in simplified text: the particle after a verb (看著我), else zhù (他著的书)
+        return "zhe" if after_verb else None
     if word == "地":
         if after is not None and next_flag == "" and after[2] is not None:
             next_flag = segment.tag(after[0])  # a word the article annotated: jieba's tag of it as one word
@@ -338,7 +372,7 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
     prev_flag = before[1] if before else "x"
     next_word = after[0] if after else ""
     next_flag = after[1] if after else "x"
-    if word in ("东西", "東西"):
+    if word == "东西":
         # east and west only with a length, a direction or the other two points: 东西长三千公里, 东西走向, 南北东西
         compass = next_word[:1] in _EAST_WEST_NEXT or next_word in _EAST_WEST_WORDS or prev_word in ("南北", "南北向")
         return ("dōng", "xī") if compass else ("dōng", "xi")
@@ -361,7 +395,7 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
         return ("dì", "dao")  # 很地道, 一口地道的北京话: authentic (一条地道的出口 stays the tunnel)
     if word == "大意" and (prev_word in _DEGREE or next_word == "了"):
         return ("dà", "yi")  # 你太大意了: careless
-    if word in ("长长", "長長") and next_word == "了":
+    if word == "长长" and next_word == "了":
         return ("zhǎng", "cháng")  # 头发长长了: has grown long
     return None
 
@@ -376,9 +410,7 @@ _MANY = frozenset(("很多", "许多", "不少", "好多", "有些", "有的", "
 _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
-_CONTEXTUAL = frozenset(
-    [*"的了着地得过还为长教种数干空", "东西", "東西", "多少", "地方", "精神", "地道", "大意", "长长", "長長"]
-)
+_CONTEXTUAL = frozenset([*"的了着著地得过还为长教种数干空", "东西", "多少", "地方", "精神", "地道", "大意", "长长"])
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
 _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
 # What follows 长 when it means "to grow": complements and aspect particles.
@@ -527,7 +559,7 @@ _SENTENCES_KEPT = 4096
 
 def _read_aloud(example: Example, index: Annotated) -> str:
     """:func:`sentence_pinyin` of a sentence not read yet."""
-    tokens = _tokens(example, index)
+    tokens, plain = _tokens(example, index)  # plain: what the rules read, the same words in simplified characters
     text = example.text
     # Only 一 and 不 are said otherwise than they read alone: without them each word is written as it is read.
     sandhi = "一" in text or "不" in text
@@ -539,24 +571,27 @@ def _read_aloud(example: Example, index: Annotated) -> str:
     last = len(tokens) - 1
     for at, (word, flag, reading) in enumerate(tokens):
         syllables = reading
+        said = plain[at][0]
         if reading is None:
             if flag == "x" and not is_hanzi(word[:1]):
                 pass  # punctuation, or a run of Latin letters, digits or signs
-            elif word in _CONTEXTUAL:
-                before = tokens[at - 1] if at else None
-                after = tokens[at + 1] if at < last else None
-                if len(word) == 1:
-                    repeated = at > 1 and is_hanzi(tokens[at - 1][0][:1]) and tokens[at - 1][0] == tokens[at - 2][0]
-                    single = _single(word, before, after, yi_open, repeated)
+            elif said in _CONTEXTUAL:
+                before = plain[at - 1] if at else None
+                after = plain[at + 1] if at < last else None
+                if len(said) == 1:
+                    repeated = at > 1 and is_hanzi(plain[at - 1][0][:1]) and plain[at - 1][0] == plain[at - 2][0]
+                    single = _single(said, before, after, yi_open, repeated)
                     syllables = (single,) if single else _word_reading(word, _is(flag, "v"))
                 else:
-                    earlier = tokens[at - 2][0] if at > 1 else ""
-                    syllables = _pair(word, before, after, earlier) or _word_reading(word, _is(flag, "v"))
-            else:
+                    earlier = plain[at - 2][0] if at > 1 else ""
+                    syllables = _pair(said, before, after, earlier) or _either_reading(word, said, _is(flag, "v"))
+            elif said is word or len(word) == 1:  # a character alone reads as itself: 髮 fà, where 发 is fā
                 syllables = _word_reading(word, _is(flag, "v"))
-        if word == "以":
+            else:
+                syllables = _either_reading(word, said, _is(flag, "v"))
+        if said == "以":
             yi_open = True
-        elif word == "为" or word in _CLAUSE_END:
+        elif said == "为" or said in _CLAUSE_END:
             yi_open = False
         if sandhi:
             readings.append((syllables, reading is not None))
@@ -571,6 +606,16 @@ def _read_aloud(example: Example, index: Annotated) -> str:
     spaced = _SPACE_BEFORE.sub(r"\1", " ".join(words))
     spaced = _SPACE_AFTER.sub(r"\1", spaced)
     return _SPACES.sub(" ", spaced).strip()
+
+
+def _either_reading(word: str, said: str, verb: bool) -> tuple[str, ...]:
+    """The reading of a traditional word of several characters by its simplified form *said*, as pypinyin's phrases
+    are written (還給 by 还给 huángěi), unless pypinyin cannot read that form (OpenCC turns some rare traditional
+    characters into rarer simplified ones: 欑 into 𪴙)."""
+    syllables = _word_reading(said, verb)
+    if said != word and any(is_hanzi(syllable[:1]) for syllable in syllables):
+        return _word_reading(word, verb)
+    return syllables
 
 
 def _said_words(tokens: list[_Token], readings: list[tuple[tuple[str, ...] | None, bool]], words: list[str]) -> None:

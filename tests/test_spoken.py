@@ -45,6 +45,13 @@ RULES = [
     ("quotes stay attached", "他说：“好！”", "tā shuō: “hǎo!”"),
     ("book title marks become quotes", "看《红楼梦》。", "kàn “Hónglóumèng”."),
     ("traditional text is segmented as words", "學習漢字。", "xuéxí hànzì."),
+    (
+        "traditional text is read by the same rules",
+        "他還沒有把書還給我，時間太長了。",
+        "tā hái méiyǒu bǎ shū huángěi wǒ, shíjiān tài cháng le.",
+    ),
+    ("traditional 著 and 過 after a verb", "他看著我，我去過那裡。", "tā kàn zhe wǒ, wǒ qùguo nàli."),
+    ("traditional 著 of a writer stays zhù", "這本書是他著的。", "zhè běnshū shì tā zhù de."),
     ("长 long after an adverb", "时间太长了。", "shíjiān tài cháng le."),
     ("长 long before a measure", "这条河长五百米。", "zhè tiáo hé cháng wǔbǎi mǐ."),
     ("长 grows before a complement", "他长高了。", "tā zhǎng gāo le."),
