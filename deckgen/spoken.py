@@ -332,7 +332,10 @@ def _single(
     if word == "得":
         if after_verb:
             return "de"
-        return "děi" if prev_flag == "r" and _is(next_flag, "v", "d") else "dé"  # 我得先走: must
+        if prev_flag == "r" and _is(next_flag, "v", "d"):
+            return "děi"  # 我得先走: must
+        # a degree after it makes it the complement's particle whatever jieba tags the word before (相处 d)
+        return "de" if after is not None and after[0] in _DEGREE and prev_flag != "r" else "dé"
     if word == "过":
         return "guo" if after_verb else "guò"
     if word == "还":
@@ -350,6 +353,8 @@ def _single(
         return "kòng"  # 我没有空: free time
     if word == "干" and prev_word in _DEGREE:
         return "gān"  # 天气很干, 太干了: dry
+    if word == "冲" and _is(next_flag, "r") and not _is(prev_flag, "nr"):  # not a given name (令狐冲)
+        return "chòng"  # 他冲我笑: towards someone; 冲咖啡 keeps chōng
     if word == "教" and _is(next_flag, "r", "nr"):
         return "jiāo"  # 老师教我们: to teach someone; 产教融合 keeps jiào
     if word == "长":  # jieba tags it an adjective either way: 很长 cháng, 长高 / 长得 / 他长了一岁 zhǎng
@@ -410,7 +415,7 @@ _MANY = frozenset(("很多", "许多", "不少", "好多", "有些", "有的", "
 _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
-_CONTEXTUAL = frozenset([*"的了着著地得过还为长教种数干空", "东西", "多少", "地方", "精神", "地道", "大意", "长长"])
+_CONTEXTUAL = frozenset([*"的了着著地得过还为长冲教种数干空", "东西", "多少", "地方", "精神", "地道", "大意", "长长"])
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
 _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
 # What follows 长 when it means "to grow": complements and aspect particles.

@@ -62,6 +62,8 @@ RULES = [
     ),
     ("教 teaches someone", "老师教我们唱歌。", "lǎoshī jiāo wǒmen chànggē."),
     ("得 must before an adverb", "你得马上走。", "nǐ děi mǎshàng zǒu."),
+    ("得 before a degree, after a word jieba tags an adverb", "我们相处得很好。", "wǒmen xiāngchǔ de hěn hǎo."),
+    ("冲 towards someone, 冲 to pour", "他冲我笑了笑，我去冲咖啡。", "tā chòng wǒ xiào le xiào, wǒ qù chōng kāfēi."),
     ("空 free time after 有 or 没有", "我没有空。", "wǒ méiyǒu kòng."),
     ("觉 a sleep alone, 觉得 as a word", "我睡了一觉，觉得很好。", "wǒ shuì le yí jiào, juéde hěn hǎo."),
     ("种 plants before an aspect particle", "我们种了很多树。", "wǒmen zhòng le hěnduō shù."),
