@@ -353,6 +353,8 @@ def _single(
         return "kòng"  # 我没有空: free time
     if word == "干" and prev_word in _DEGREE:
         return "gān"  # 天气很干, 太干了: dry
+    if word in _SURNAMES and next_word in _TITLES:
+        return _SURNAMES[word]  # 曾先生 Zēng xiānsheng, 单老师 Shàn lǎoshī: a surname before a title
     if word == "冲" and _is(next_flag, "r") and not _is(prev_flag, "nr"):  # not a given name (令狐冲)
         return "chòng"  # 他冲我笑: towards someone; 冲咖啡 keeps chōng
     if word == "教" and _is(next_flag, "r", "nr"):
@@ -405,6 +407,23 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
     return None
 
 
+# Characters whose reading as a surname is not their first one (CC-CEDICT's "surname" line; a test holds it), and the
+# titles after which they are one.
+_SURNAMES = {
+    "曾": "Zēng",
+    "单": "Shàn",
+    "解": "Xiè",
+    "仇": "Qiú",
+    "朴": "Piáo",
+    "区": "Ōu",
+    "查": "Zhā",
+    "盖": "Gě",
+    "华": "Huà",
+    "任": "Rén",
+    "缪": "Miào",
+}
+_TITLES = frozenset(("先生", "女士", "小姐", "老师", "教授", "医生", "大夫", "师傅", "同学", "阿姨", "叔叔", "太太"))
+
 # What the compass points 东西 are said with: lengths, directions, sides, the other two points.
 _EAST_WEST_NEXT = frozenset("长宽向走两距跨横")
 _EAST_WEST_WORDS = frozenset(("之间", "南北", "方向", "文化", "交流", "方"))
@@ -415,7 +434,9 @@ _MANY = frozenset(("很多", "许多", "不少", "好多", "有些", "有的", "
 _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
-_CONTEXTUAL = frozenset([*"的了着著地得过还为长冲教种数干空", "东西", "多少", "地方", "精神", "地道", "大意", "长长"])
+_CONTEXTUAL = frozenset(
+    [*"的了着著地得过还为长冲教种数干空曾单解仇朴区查盖华任缪", "东西", "多少", "地方", "精神", "地道", "大意", "长长"]
+)
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
 _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
 # What follows 长 when it means "to grow": complements and aspect particles.

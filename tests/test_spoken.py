@@ -63,6 +63,11 @@ RULES = [
     ("教 teaches someone", "老师教我们唱歌。", "lǎoshī jiāo wǒmen chànggē."),
     ("得 must before an adverb", "你得马上走。", "nǐ děi mǎshàng zǒu."),
     ("得 before a degree, after a word jieba tags an adverb", "我们相处得很好。", "wǒmen xiāngchǔ de hěn hǎo."),
+    (
+        "a surname before a title reads as CC-CEDICT's surname line",
+        "曾先生曾经是单老师的学生。",
+        "Zēng xiānsheng céngjīng shì Shàn lǎoshī de xuésheng.",
+    ),
     ("冲 towards someone, 冲 to pour", "他冲我笑了笑，我去冲咖啡。", "tā chòng wǒ xiào le xiào, wǒ qù chōng kāfēi."),
     ("空 free time after 有 or 没有", "我没有空。", "wǒ méiyǒu kòng."),
     ("觉 a sleep alone, 觉得 as a word", "我睡了一觉，觉得很好。", "wǒ shuì le yí jiào, juéde hěn hǎo."),
@@ -223,3 +228,16 @@ def test_everyday_readings_are_cedict_lines() -> None:
         lines = [tuple(s.lower() for s in marked_syllables(row.syllables)) for row in rows(word)]
         assert reading in lines, word
         assert len(set(lines)) > 1, f"{word}: CC-CEDICT reads it one way only"
+
+
+def test_surname_readings_are_cedict_surname_lines() -> None:
+    """Each reading :data:`deckgen.spoken._SURNAMES` gives is the character's own CC-CEDICT "surname" line."""
+    from deckgen.dictionary import rows
+    from deckgen.senses import marked_syllables
+    from deckgen.spoken import _SURNAMES
+
+    for char, reading in _SURNAMES.items():
+        surnames = {
+            marked_syllables(r.syllables)[0] for r in rows(char) if any(s.startswith("surname") for s in r.senses)
+        }
+        assert surnames == {reading}, char
