@@ -42,6 +42,11 @@ RULES = [
     ("一 before tone 4", "一个人。", "yígè rén."),
     ("一 before tone 1", "一天。", "yìtiān."),
     ("一 in numbers keeps yī", "第一，十一，一月。", "dìyī, shíyī, yīyuè."),
+    (
+        "一 before 百, 千, 万 changes, inside a number it does not",
+        "一共一百一十一个人，跑了一千五百米，一万元。",
+        "yígòng yìbǎiyīshí yīgè rén, pǎo le yìqiānwǔbǎi mǐ, yíwàn yuán.",
+    ),
     ("quotes stay attached", "他说：“好！”", "tā shuō: “hǎo!”"),
     ("book title marks become quotes", "看《红楼梦》。", "kàn “Hónglóumèng”."),
     ("traditional text is segmented as words", "學習漢字。", "xuéxí hànzì."),
