@@ -124,7 +124,6 @@ def _render_chunk(entries: list[Entry], words: object, options: RenderOptions, t
     from . import readingtable
     from .spoken import Annotated
 
-    workers.caught_up()
     readingtable.use(table)
     annotated = workers.received(words)
     if not isinstance(annotated, Annotated):
@@ -257,8 +256,7 @@ def _build(
 
             library = stack.enter_context(Library.open(options.library))
         args = (options.encoding, options.examples, options.library is not None, options.input_format)
-        # Each worker, once it has mined a share, loads what enriching reads (OpenCC, HSK, the reading table) while
-        # it waits for its next task.
+        # Workers done mining load what enriching reads (OpenCC, HSK, the reading table) while the others finish.
         for mined in mine_all(inputs, options.jobs, args, progress, pool, warm_up):
             if mined.reader:
                 readers[str(mined.path)] = mined.reader

@@ -260,8 +260,8 @@ def warm_up() -> None:
     """Load in this process what enriching reads on first use: OpenCC's converters, the HSK lists (about
     0.12 s together) and the reading table, if the cache holds one (:mod:`deckgen.readingtable`).
 
-    A build's workers run it once they have mined a share, in a thread while they would wait for the others and
-    for the build's process to gather the words (:func:`deckgen.workers.ahead`), so that the first chunk of
+    A build's workers run it once they have mined their last share, while they would wait for the others and
+    for the build's process to gather the words (:func:`deckgen.minefiles.mine_all`), so that the first chunk of
     entries each enriches does not pay it.  Best effort: whatever fails here fails again where it is needed.
     """
     from . import readingtable

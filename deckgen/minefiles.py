@@ -70,17 +70,13 @@ def _mine_share(
     input_format: str | None,
     share: Share | None,
     folder: str | None = None,
-    then: Callable[[], None] | None = None,
 ) -> FileMined:
     """:func:`mine_file` of the lines of *share* only (all of them: None), before the file-level checks.
 
-    In a worker, the result goes back through a file of *folder* (:func:`workers.saved`), if one is given, and
-    the worker then runs *then* while it waits for its next task (:func:`workers.ahead`).
+    In a worker, the result goes back through a file of *folder* (:func:`workers.saved`), if one is given.
     """
     from .librows import Sighting
     from .readers import read, read_text
-
-    workers.caught_up()
 
     grouper = Grouper(max_examples)
     articles: dict[str, list[Sighting]] = {}
@@ -106,10 +102,7 @@ def _mine_share(
     except InputError as exc:
         return FileMined(input_name(path), Grouper(max_examples), {}, [], error=exc, reader=reader)
     mined = FileMined(input_name(path), grouper, articles, notices, stats.annotations, stats.skipped, reader=reader)
-    saved = workers.saved(mined, folder)
-    if then is not None:
-        workers.ahead(then)
-    return saved
+    return workers.saved(mined, folder)
 
 
 class _Sightings:
@@ -186,15 +179,18 @@ def mine_all(
     """Mine the files in order, in *jobs* processes (*pool*), a large file in shares of its lines.
 
     *args* are :func:`mine_file`'s after the path: (encoding, max_examples, with_sightings, input_format).
-    *then* is what each process does once it has mined a share, while it waits for the next task.
+    *then* is handed to the processes *jobs* times after the shares, for those that finish first.
     """
     plans = [workers.shares(path, jobs) for path in files]
     if jobs > 1 and sum(map(len, plans)) > 1:
         with workers.handed_back() as folder:
             futures = [
-                [pool().submit(_mine_share, path, *args, share, folder, then) for share in plan]
+                [pool().submit(_mine_share, path, *args, share, folder) for share in plan]
                 for path, plan in zip(files, plans, strict=True)
             ]
+            if then is not None:
+                for _ in range(jobs):
+                    pool().submit(then)
             for index, (path, shares) in enumerate(zip(files, futures, strict=True)):
                 if progress:
                     progress(input_name(path), index, len(files))

@@ -129,9 +129,7 @@ def every_reading(part: int = 0, parts: int = 1) -> dict[str, str]:
     from .dictcache import default_store
     from .dictionary import readings
     from .spoken import reading_alone
-    from .workers import caught_up
 
-    caught_up()  # a worker's warm-up opens the table this clears
     saved = _current[:]
     _current.clear()  # the live functions, never an older table
     try:

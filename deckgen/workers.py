@@ -406,32 +406,6 @@ def _no_full_collections() -> tuple[int, int, int]:
     return before
 
 
-# In a worker: what it started doing ahead, while it waits for its next task, and the process that started it (a
-# process forked from one that had started something starts afresh).
-_AHEAD: list[tuple[int, threading.Thread]] = []
-
-
-def ahead(work: Callable[[], None]) -> None:
-    """In a worker, at the end of a task: start *work* in a thread, once per process, so that it runs while the
-    worker waits for its next task; every task starts with :func:`caught_up`, so nothing runs beside a task.
-
-    A build's workers load what enriching reads (:func:`deckgen.enrich.warm_up`, 0.12 s) once they have mined a
-    share, while the build's process gathers the shares.  Handed to the pool as tasks of their own, both went to
-    the worker that finished first, and the other paid for them in its first chunk of entries.
-    """
-    if _AHEAD and _AHEAD[0][0] == os.getpid():
-        return
-    thread = threading.Thread(target=work, name="deckgen-ahead", daemon=True)
-    _AHEAD[:] = [(os.getpid(), thread)]
-    thread.start()
-
-
-def caught_up() -> None:
-    """Wait for what :func:`ahead` started in this process, if anything."""
-    if _AHEAD and _AHEAD[0][0] == os.getpid():
-        _AHEAD[0][1].join()
-
-
 _PAUSE_LOCK = threading.Lock()
 _PAUSES: list[bool] = []  # one per build running with full collections paused
 _SAVED: list[int] = []  # the collector's thresholds before the first of them

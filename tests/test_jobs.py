@@ -677,18 +677,18 @@ def test_a_note_s_guid_is_worked_out_in_the_worker_and_travels_with_it(
 
 
 def test_workers_done_mining_warm_up_for_enriching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Each share's task is handed the warm-up (OpenCC, the HSK lists, the reading table), which its process then
-    # runs once, in a thread, while it waits for its next task; a build with it makes the notes one without makes.
+    # The task that loads OpenCC, the HSK lists and the reading table goes to the pool after every share,
+    # once per process, and a build with it makes the notes a build without it makes.
     from concurrent.futures import Executor, Future
 
     from deckgen import enrich, minefiles
 
     class Recorder(Executor):
         def __init__(self) -> None:
-            self.tasks: list[tuple[object, object]] = []
+            self.tasks: list[object] = []
 
         def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
-            self.tasks.append((fn, args[-1]))
+            self.tasks.append(fn)
             done: Future[object] = Future()
             done.set_result(fn(*args, **kwargs))
             return done
@@ -698,44 +698,10 @@ def test_workers_done_mining_warm_up_for_enriching(tmp_path: Path, monkeypatch: 
     recorder = Recorder()
     args = (None, 4, False, None)
     mined = list(minefiles.mine_all([book, EXAMPLE], 2, args, None, lambda: recorder, enrich.warm_up))
-    workers.caught_up()
     shares = len(workers.shares(book, 2)) + len(workers.shares(EXAMPLE, 2))
-    assert recorder.tasks == [(minefiles._mine_share, enrich.warm_up)] * shares
+    assert recorder.tasks == [minefiles._mine_share] * shares + [enrich.warm_up] * 2
     assert [m.path for m in mined] == [book, EXAMPLE]
     enrich.warm_up()  # again: nothing to do
     many = _built([book], tmp_path, 2)
-    monkeypatch.setattr(pipeline, "warm_up", None)  # no warm-up at all
+    monkeypatch.setattr(pipeline, "warm_up", None)  # no warm-up task at all
     _same(_built([book], tmp_path, 2), many)
-
-
-def _note_process() -> None:
-    """A warm-up that writes down the process that ran it (test_each_worker_warms_up_once)."""
-    import os
-
-    with open(os.environ["DECKGEN_TEST_WARMED"], "a", encoding="utf-8") as out:
-        out.write(f"{os.getpid()}\n")
-
-
-def test_each_worker_warms_up_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # In a real pool, every process that mined a share runs the warm-up, and only once, however many shares it mined.
-    import os
-
-    from deckgen import minefiles
-
-    if workers.start_method() != "fork":
-        pytest.skip("the warm-up is told apart by a test function, which spawned workers cannot import")
-    warmed = tmp_path / "warmed.txt"
-    monkeypatch.setenv("DECKGEN_TEST_WARMED", str(warmed))
-    monkeypatch.setattr(workers, "SHARE_BYTES", 1024)
-    book = _book(tmp_path, lines=200)
-    pool = workers.process_pool(2)
-    try:
-        mined = list(minefiles.mine_all([book], 2, (None, 4, False, None), None, lambda: pool, _note_process))
-        pool.submit(workers.caught_up).result()
-        pool.submit(workers.caught_up).result()
-    finally:
-        pool.shutdown()
-    assert len(mined) == 1 and mined[0].annotations > 0
-    noted = warmed.read_text(encoding="utf-8").split()
-    assert noted and len(noted) == len(set(noted))  # once per process
-    assert str(os.getpid()) not in noted  # the workers, never the build's process
