@@ -220,12 +220,12 @@ def _tokens(example: Example, annotated: Annotated) -> tuple[list[_Token], list[
                     if plain is not None:
                         plain.append((simplified_of(piece), "", known))
                     continue
-                words, simple = _tagged_piece(piece)
-                if simple is not None and plain is None:
+                words = _tagged_piece(piece)
+                if isinstance(words, _Twinned) and plain is None:
                     plain = _simplified(out)
                 out.extend(words)
                 if plain is not None:
-                    plain.extend(simple or words)
+                    plain.extend(words.twins if isinstance(words, _Twinned) else words)
         if reading is None:
             break
         out.append((text[start : start + len(reading)], "", reading))
@@ -244,10 +244,16 @@ def _simplified(tokens: list[_Token]) -> list[_Token]:
     return out
 
 
+class _Twinned(tuple[_Token, ...]):
+    """The tokens of a piece written in traditional characters, which carry the same tokens in simplified ones."""
+
+    twins: tuple[_Token, ...]
+
+
 @lru_cache(maxsize=1 << 16)
-def _tagged_piece(piece: str) -> tuple[tuple[_Token, ...], tuple[_Token, ...] | None]:
-    """jieba's words and tags for a run of hanzi, and the same words in simplified characters if *piece* is written
-    otherwise (None if not): traditional text is segmented in its simplified form.
+def _tagged_piece(piece: str) -> tuple[_Token, ...]:
+    """jieba's words and tags for a run of hanzi; traditional text is segmented in its simplified form, and its
+    tokens come as a :class:`_Twinned`, whose ``twins`` are the same words in simplified characters.
 
     Memoised: a sentence that is the example of several words is read once for each of them.
     """
@@ -261,13 +267,15 @@ def _tagged_piece(piece: str) -> tuple[tuple[_Token, ...], tuple[_Token, ...] | 
             out.append((piece[at : at + len(part)], flag, None))
             at += len(part)
     if simple == piece:
-        return tuple(out), None
+        return tuple(out)
     at = 0
     twins: list[_Token] = []
     for word, flag, _ in out:
         twins.append((simple[at : at + len(word)], flag, None))
         at += len(word)
-    return tuple(out), tuple(twins)
+    twinned = _Twinned(out)
+    twinned.twins = tuple(twins)
+    return twinned
 
 
 def _dictionary_words(word: str) -> list[str]:
