@@ -218,7 +218,7 @@ def _tokens(example: Example, annotated: Annotated) -> tuple[list[_Token], list[
                 if known is not None:
                     out.append((piece, "", known))
                     if plain is not None:
-                        plain.append((simplified_of(piece), "", known))
+                        plain.append((_simple(piece), "", known))
                     continue
                 words = _tagged_piece(piece)
                 if isinstance(words, _Twinned) and plain is None:
@@ -230,18 +230,20 @@ def _tokens(example: Example, annotated: Annotated) -> tuple[list[_Token], list[
             break
         out.append((text[start : start + len(reading)], "", reading))
         if plain is not None:
-            plain.append((simplified_of(out[-1][0]), "", reading))
+            plain.append((_simple(out[-1][0]), "", reading))
         at = start + len(reading)
     return out, out if plain is None else plain
 
 
 def _simplified(tokens: list[_Token]) -> list[_Token]:
-    """*tokens* with their text in simplified characters, where OpenCC keeps its length."""
-    out: list[_Token] = []
-    for word, flag, reading in tokens:
-        simple = word if flag == "x" else simplified_of(word)  # punctuation and Latin text stay as they are
-        out.append((simple if len(simple) == len(word) else word, flag, reading))
-    return out
+    """*tokens* with their text in simplified characters (:func:`_simple`); punctuation and Latin text as they are."""
+    return [(word if flag == "x" else _simple(word), flag, reading) for word, flag, reading in tokens]
+
+
+def _simple(word: str) -> str:
+    """*word* in simplified characters, where OpenCC keeps its length; else *word* itself."""
+    simple = simplified_of(word)
+    return simple if len(simple) == len(word) else word
 
 
 class _Twinned(tuple[_Token, ...]):
