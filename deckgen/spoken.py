@@ -365,6 +365,12 @@ def _single(
         return "gān"  # 天气很干, 太干了: dry
     if word in _SURNAMES and next_word in _TITLES:
         return _SURNAMES[word]  # 曾先生 Zēng xiānsheng, 单老师 Shàn lǎoshī: a surname before a title
+    if word == "只" and next_word[:1] not in _CLAUSE_END and not _is(next_flag, "v", "d", "p", "c", "u"):
+        counted = prev_word[-1:] in _COUNTED or prev_word[-1:] == "只"  # 三只, 一只只: the measure word, said twice
+        if counted or prev_word in _DEMONSTRATIVES or (prev_word == "有" and _is(next_flag, "n")):
+            return "zhī"  # 这只狗, 每只羊, 有只猫: the measure word (这只会, 只想 keep zhǐ "only")
+    if word == "调" and next_word[:1] in _ADJUSTED:
+        return "tiáo"  # 把声音调大: to adjust (调到北京 keeps diào)
     if word == "冲" and _is(next_flag, "r") and not _is(prev_flag, "nr"):  # not a given name (令狐冲)
         return "chòng"  # 他冲我笑: towards someone; 冲咖啡 keeps chōng
     if word == "教" and _is(next_flag, "r", "nr"):
@@ -445,10 +451,16 @@ _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
 _CONTEXTUAL = frozenset(
-    [*"的了着著地得过还为长冲教种数干空曾单解仇朴区查盖华任缪", "东西", "多少", "地方", "精神", "地道", "大意", "长长"]
+    [*"的了着著地得过还为长冲教种数干空只调曾单解仇朴区查盖华任缪", *"东西 多少 地方 精神 地道 大意 长长".split()]
 )
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
 _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
+# What the measure word 只 zhī follows within a word or as the word before it: a number (三只, 两只手, 几只); and
+# the demonstratives before it (这只狗, 每只羊).
+_COUNTED = frozenset("〇零一二三四五六七八九十百千万亿两几半")
+_DEMONSTRATIVES = frozenset(("这", "那", "哪", "每", "各", "某", "这几", "那几"))
+# What 调 tiáo "to adjust" takes as its result: 调低, 调大一点 (调到北京, 调查 are diào).
+_ADJUSTED = frozenset("高低大小亮暗快慢好准")
 # What follows 长 when it means "to grow": complements and aspect particles.
 _GROWS = frozenset("得着高大出成胖满")
 
@@ -493,7 +505,24 @@ def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
         if word[-1] in "过着了" and verb and len(word) == 2:
             if not rows(word):  # 看过 kànguo: a verb and its aspect particle, not a dictionary word
                 syllables = [*syllables[:-1], _PARTICLES[word[-1]]]
+        if len(syllables) == len(word) and ("只" in word[1:] or word[0] == "调"):
+            _within_word(word, syllables)
     return tuple(syllables)
+
+
+def _within_word(word: str, syllables: list[str]) -> None:
+    """Readings a word's own characters decide, in place: 只 after a number is the measure word zhī (三只, 脚踩两只船,
+    as CC-CEDICT reads every such word), and a word that opens with 调 and a result is tiáo "to adjust" (调低, 调大,
+    as CC-CEDICT reads 调准; a test holds both to CC-CEDICT).
+
+    >>> reading_alone('三只', False), reading_alone('调低', False)
+    (('sān', 'zhī'), ('tiáo', 'dī'))
+    """
+    for at in range(1, len(word)):
+        if word[at] == "只" and word[at - 1] in _COUNTED:
+            syllables[at] = "zhī"
+    if word[0] == "调" and word[1] in _ADJUSTED:
+        syllables[0] = "tiáo"
 
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")

@@ -124,6 +124,21 @@ RULES = [
     ("地道 authentic before 的", "他说一口地道的北京话。", "tā shuō yìkǒu dìdao de Běijīng huà."),
     ("地道 a tunnel after its measure", "这是一条地道的出口。", "zhè shì yìtiáo dìdào de chūkǒu."),
     ("长长了 has grown long", "孩子的头发长长了。", "háizi de tóufa zhǎngcháng le."),
+    (
+        "只 the measure word after a demonstrative",
+        "这只狗很可爱，每只羊都很白。",
+        "zhè zhī gǒu hěn kě'ài, měi zhī yáng dōu hěn bái.",
+    ),
+    ("只 the measure word inside a number word", "三只猫和两只手。", "sānzhī māo hé liǎng zhī shǒu."),
+    ("只 the measure word after 有, before a noun", "他家有只猫。", "tājiā yǒu zhī māo."),
+    ("只 only before a verb, even after 这", "我只想睡觉，这只会更糟。", "wǒ zhǐ xiǎng shuìjiào, zhè zhǐ huì gèngzāo."),
+    ("只 the measure word in traditional characters", "這隻狗很可愛。", "zhè zhī gǒu hěn kě'ài."),
+    (
+        "调 to adjust before its result",
+        "把空调调低，把声音调大一点。",
+        "bǎ kōngtiáo tiáodī, bǎ shēngyīn tiáo dà yìdiǎn.",
+    ),
+    ("调 to transfer keeps diào", "他被调到北京工作。", "tā bèi diào dào Běijīng gōngzuò."),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
@@ -246,3 +261,25 @@ def test_surname_readings_are_cedict_surname_lines() -> None:
             marked_syllables(r.syllables)[0] for r in rows(char) if any(s.startswith("surname") for s in r.senses)
         }
         assert surnames == {reading}, char
+
+
+def test_within_word_readings_agree_with_cedict() -> None:
+    """Every CC-CEDICT word the within-word rules touch reads as they do: 只 after a number zhī (三只手, 脚踏两只船),
+    调 before a result tiáo (调准)."""
+    import re
+
+    from deckgen.dictcache import default_store
+    from deckgen.dictionary import rows
+    from deckgen.spoken import _ADJUSTED, _COUNTED
+
+    counted = re.compile(f"[{''.join(_COUNTED)}]只")
+    found = 0
+    for word in default_store().headwords():
+        for row in rows(word) if word[:1] == "调" and word[1:2] in _ADJUSTED else ():
+            found += 1
+            assert row.syllables[0].lower() == "tiao2", word
+        for match in counted.finditer(word):
+            for row in rows(word):
+                found += 1
+                assert row.syllables[match.start() + 1].lower() == "zhi1", word
+    assert found >= 5  # 三只手, 脚踏两只船, 调准, …
