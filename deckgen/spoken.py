@@ -527,6 +527,7 @@ def _within_word(word: str, syllables: list[str]) -> None:
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
 _PLACES = frozenset("百千万亿")  # the place values 一 says yì or yí before: 一百 yìbǎi, 一万 yíwàn
+_ORDINAL_AFTER = frozenset("月号")  # what makes 一 a number before it: 一月 the first month, 五月一号 the first day
 
 # Words whose everyday sense CC-CEDICT reads with a neutral tone, where pypinyin reads the rare sense of another of
 # its lines: 告诉 gàosu "to tell" (gàosù "to press charges"), 故事 gùshi "story" (gùshì "old practice"), 大夫 dàifu
@@ -587,12 +588,18 @@ def _sandhi(chars: list[str], syllables: list[str | None], marks: Sequence[int] 
             syllables[i - 1] = syllables[i + 1] = verb
             syllables[i] = "yi"
             continue
-        if char == "一" and (
-            (i + 1 < len(chars) and chars[i + 1] not in _PLACES and (chars[i + 1] in _NUMERALS or chars[i + 1] == "月"))
-            or (i and chars[i - 1] in _NUMERALS)
+        following = chars[i + 1] if i + 1 < len(chars) else ""
+        if (
+            char == "一"
+            and (
+                (following not in _PLACES and (following in _NUMERALS or following in _ORDINAL_AFTER))
+                or (i and chars[i - 1] in _NUMERALS)
+                or (following == "日" and i and chars[i - 1] == "月")  # 一月一日: the first of the month
+                or (following == "年" and chars[i + 2 : i + 3] == ["级"])  # 一年级: the first grade
+            )
         ):
-            # a number or an ordinal, even where pypinyin's phrase table says otherwise (一月, 一九九八, 十一, 第一);
-            # but 一 before 百, 千, 万 or 亿 opens the number and changes as before any syllable (一百 yìbǎi)
+            # a number or an ordinal, even where pypinyin's phrase table says otherwise (一月, 一号, 一九九八, 十一,
+            # 第一); but 一 before 百, 千, 万 or 亿 opens the number and changes as before any syllable (一百 yìbǎi)
             syllables[i] = "yī"
             continue
         if (char, syllable) not in (("一", "yī"), ("不", "bù")) or i + 1 >= len(chars) or syllables[i + 1] is None:

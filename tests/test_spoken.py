@@ -139,6 +139,12 @@ RULES = [
         "bǎ kōngtiáo tiáodī, bǎ shēngyīn tiáo dà yìdiǎn.",
     ),
     ("调 to transfer keeps diào", "他被调到北京工作。", "tā bèi diào dào Běijīng gōngzuò."),
+    (
+        "一 in a date or a number keeps yī",
+        "今天是五月一号，明天是一月一日。",
+        "jīntiān shì wǔyuè yīhào, míngtiān shì yīyuè yīrì.",
+    ),
+    ("一 the first grade, 一日 one day", "他一年级的时候一日三餐。", "tā yī niánjí de shíhou yírìsāncān."),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
