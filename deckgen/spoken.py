@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from . import segment
@@ -318,6 +318,8 @@ def _single(
     next_flag = after[1] if after else "x"
     prev_word = before[0] if before else ""
     after_verb = _is(prev_flag, "v", "a") or (before is not None and before[2] is not None and prev_flag == "")
+    if word == "着" and after is not None and after[0][:1] == "了" and after_verb:
+        return "zháo"  # 找着了, 猜着了: the complement "to reach the goal" (看着 keeps zhe)
     if word in ("的", "了", "着"):
         return _PARTICLES[word]
     if word == "著":  # OpenCC keeps it in simplified text: the particle after a verb (看著我), else zhù (他著的书)
@@ -369,6 +371,8 @@ def _single(
         counted = prev_word[-1:] in _COUNTED or prev_word[-1:] == "只"  # 三只, 一只只: the measure word, said twice
         if counted or prev_word in _DEMONSTRATIVES or (prev_word == "有" and _is(next_flag, "n")):
             return "zhī"  # 这只狗, 每只羊, 有只猫: the measure word (这只会, 只想 keep zhǐ "only")
+    if word == "量" and (next_word[:1] in ("一", "了", "过", "着") or _is(next_flag, "n")):
+        return "liáng"  # 量一下, 量了体温: to measure (这个量太大了 keeps liàng, the amount)
     if word == "调" and next_word[:1] in _ADJUSTED:
         return "tiáo"  # 把声音调大: to adjust (调到北京 keeps diào)
     if word == "冲" and _is(next_flag, "r") and not _is(prev_flag, "nr"):  # not a given name (令狐冲)
@@ -418,6 +422,8 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
         return ("dì", "dao")  # 很地道, 一口地道的北京话: authentic (一条地道的出口 stays the tunnel)
     if word == "大意" and (prev_word in _DEGREE or next_word == "了"):
         return ("dà", "yi")  # 你太大意了: careless
+    if word == "不了" and _is(prev_flag, "v"):
+        return ("bu", "liǎo")  # 做不了, 受不了: the potential complement, its 不 unstressed
     if word == "长长" and next_word == "了":
         return ("zhǎng", "cháng")  # 头发长长了: has grown long
     return None
@@ -451,7 +457,10 @@ _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
 _CONTEXTUAL = frozenset(
-    [*"的了着著地得过还为长冲教种数干空只调曾单解仇朴区查盖华任缪", *"东西 多少 地方 精神 地道 大意 长长".split()]
+    [
+        *"的了着著地得过还为长冲教种数干空只调量曾单解仇朴区查盖华任缪",
+        *"东西 多少 地方 精神 地道 大意 长长 不了".split(),
+    ]
 )
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
 _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
@@ -553,21 +562,30 @@ _EVERYDAY: dict[str, tuple[str, ...]] = {
 
 # Characters whose first reading in pypinyin is the one they have inside words (心脏 xīnzàng, 子弹 zǐdàn, 感觉
 # gǎnjué), while the character alone, or in a word neither pypinyin's phrases nor CC-CEDICT list, reads
-# otherwise: 太脏了 zāng, 弹钢琴 tán, 睡了一觉 jiào.  (教 and 切 alone go both ways: 他教我 jiāo but 产教融合
-# jiào, 切菜 qiē but 紧切 qiè; 教 is read by its neighbours, :func:`_single`.)
-_ALONE = {"脏": "zāng", "弹": "tán", "觉": "jiào"}
+# otherwise: 太脏了 zāng, 弹钢琴 tán, 睡了一觉 jiào, 削苹果 xiāo (剥削 bōxuē), 挣钱 zhèng (挣扎 zhēngzhá).  (教 and
+# 切 alone go both ways: 他教我 jiāo but 产教融合 jiào, 切菜 qiē but 紧切 qiè; 教 is read by its neighbours,
+# :func:`_single`.)
+_ALONE = {"脏": "zāng", "弹": "tán", "觉": "jiào", "削": "xiāo", "挣": "zhèng"}
 
 
 # Polyphones whose reading as a verb is not their first one, for the V一V pattern (数一数 shǔ yi shǔ).
 _VERB_READING = {"数": "shǔ", "量": "liáng", "称": "chēng", "扇": "shān", "转": "zhuàn", "调": "tiáo", "背": "bèi"}
 
 
-def _sandhi(chars: list[str], syllables: list[str | None], marks: Sequence[int] | None = None) -> None:
+def _sandhi(
+    chars: list[str],
+    syllables: list[str | None],
+    marks: Sequence[int] | None = None,
+    starts: Container[int] | None = None,
+) -> None:
     """一 and 不 as they are said, in place: 不要 búyào, 一口 yìkǒu, 一个 yígè; never in numbers (第一, 十一, 一月).
 
-    In a verb said twice around 一 (看一看, 数一数) the 一 is neutral and both verbs read alike: kàn yi kàn.
+    In a verb said twice around 一 (看一看, 数一数) the 一 is neutral and both verbs read alike: kàn yi kàn; so is
+    the 不 of a question asked as A-not-A (去不去 qù bu qù, 喜不喜欢 xǐ bu xǐhuan).
     *marks* are the places of every 一 and 不 in *chars*, in order, if the caller knows them: nothing happens at
-    any other place, so the loop visits only those.
+    any other place, so the loop visits only those.  *starts* are the places where the sentence's words begin, if
+    known: the A before an A-not-A's 不 is a word of its own or one with the 不 (是不是), never the end of a longer
+    one (大学不学习 is dàxué bù xuéxí).
     """
     if len(chars) != len(syllables):
         raise ValueError("one syllable a character")
@@ -587,6 +605,17 @@ def _sandhi(chars: list[str], syllables: list[str | None], marks: Sequence[int] 
             verb = _VERB_READING.get(chars[i - 1], syllables[i - 1])
             syllables[i - 1] = syllables[i + 1] = verb
             syllables[i] = "yi"
+            continue
+        if (
+            char == "不"
+            and 0 < i < len(chars) - 1
+            and chars[i - 1] == chars[i + 1]
+            and is_hanzi(chars[i - 1])
+            and chars[i - 1] not in _NUMERALS
+            and (i < 2 or chars[i - 2] not in "不一")  # 不要不要 is búyào búyào, 一动不动 yídòng búdòng
+            and (starts is None or i - 1 in starts or i not in starts)
+        ):
+            syllables[i] = "bu"  # a question asked as A-not-A: 去不去, 是不是, 喜不喜欢 (its 不 unstressed)
             continue
         following = chars[i + 1] if i + 1 < len(chars) else ""
         if (
@@ -714,7 +743,7 @@ def _said_words(tokens: list[_Token], readings: list[tuple[tuple[str, ...] | Non
     if not marks:
         return
     before = flat.copy()
-    _sandhi(chars, flat, marks)
+    _sandhi(chars, flat, marks, set(starts))
     # Only a 一 or 不 and the characters either side of one can change.
     changed = sorted({p for i in marks for p in (i - 1, i, i + 1) if 0 <= p < len(flat) and flat[p] != before[p]})
     done = -1

@@ -145,6 +145,16 @@ RULES = [
         "jīntiān shì wǔyuè yīhào, míngtiān shì yīyuè yīrì.",
     ),
     ("一 the first grade, 一日 one day", "他一年级的时候一日三餐。", "tā yī niánjí de shíhou yírìsāncān."),
+    ("不 unstressed in an A-not-A question", "你去不去？你喜不喜欢这个？", "nǐ qù bu qù? nǐ xǐ bu xǐhuan zhège?"),
+    (
+        "不 keeps its tone outside an A-not-A question",
+        "他在大学不学习，一动不动。",
+        "tā zài dàxué bù xuéxí, yídòngbúdòng.",
+    ),
+    ("不了 after a verb, 量 to measure", "我做不了，你量一下体温。", "wǒ zuò buliǎo, nǐ liáng yíxià tǐwēn."),
+    ("量 the amount", "这个量太大了。", "zhège liàng tài dà le."),
+    ("着 zháo before 了, 削 alone", "我找着了，他在削苹果。", "wǒ zhǎo zháo le, tā zài xiāo píngguǒ."),
+    ("挣 alone and in 挣扎", "他挣了很多钱，还在挣扎。", "tā zhèng le hěnduō qián, hái zài zhēngzhá."),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
