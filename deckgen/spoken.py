@@ -371,8 +371,12 @@ def _single(
         counted = prev_word[-1:] in _COUNTED or prev_word[-1:] == "只"  # 三只, 一只只: the measure word, said twice
         if counted or prev_word in _DEMONSTRATIVES or (prev_word == "有" and _is(next_flag, "n")):
             return "zhī"  # 这只狗, 每只羊, 有只猫: the measure word (这只会, 只想 keep zhǐ "only")
-    if word == "量" and (next_word[:1] in ("一", "了", "过", "着") or _is(next_flag, "n")):
-        return "liáng"  # 量一下, 量了体温: to measure (这个量太大了 keeps liàng, the amount)
+    if (
+        word == "量"
+        and (next_word in _MEASURED or next_word[:1] in ("了", "过", "着"))
+        and not _listed(prev_word + word)
+    ):
+        return "liáng"  # 量一下, 量了体温: to measure (这个量太大了, 辐射量 keep liàng, the amount)
     if word == "调" and next_word[:1] in _ADJUSTED:
         return "tiáo"  # 把声音调大: to adjust (调到北京 keeps diào)
     if word == "冲" and _is(next_flag, "r") and not _is(prev_flag, "nr"):  # not a given name (令狐冲)
@@ -468,6 +472,10 @@ _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "
 # the demonstratives before it (这只狗, 每只羊).
 _COUNTED = frozenset("〇零一二三四五六七八九十百千万亿两几半")
 _DEMONSTRATIVES = frozenset(("这", "那", "哪", "每", "各", "某", "这几", "那几"))
+# What 量 liáng "to measure" is followed by: a try, or what is measured (量一下, 量体温).
+_MEASURED = frozenset(
+    ("一下", "一下儿", "一次", "一遍", "体温", "身高", "体重", "血压", "尺寸", "长度", "距离", "温度", "大小", "腰围")
+)
 # What 调 tiáo "to adjust" takes as its result: 调低, 调大一点 (调到北京, 调查 are diào).
 _ADJUSTED = frozenset("高低大小亮暗快慢好准")
 # What follows 长 when it means "to grow": complements and aspect particles.
