@@ -371,6 +371,8 @@ def _single(
         counted = prev_word[-1:] in _COUNTED or prev_word[-1:] == "只"  # 三只, 一只只: the measure word, said twice
         if counted or prev_word in _DEMONSTRATIVES or (prev_word == "有" and _is(next_flag, "n")):
             return "zhī"  # 这只狗, 每只羊, 有只猫: the measure word (这只会, 只想 keep zhǐ "only")
+    if word == "背" and (next_word in _CARRIED or next_word == "起"):
+        return "bēi"  # 背书包, 背起书包: to carry on the back (背书, 背课文 keep bèi, to recite)
     if (
         word == "量"
         and (next_word in _MEASURED or next_word[:1] in ("了", "过", "着"))
@@ -426,6 +428,8 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
         return ("dì", "dao")  # 很地道, 一口地道的北京话: authentic (一条地道的出口 stays the tunnel)
     if word == "大意" and (prev_word in _DEGREE or next_word == "了"):
         return ("dà", "yi")  # 你太大意了: careless
+    if word == "背着" and next_word in _CARRIED:
+        return ("bēi", "zhe")  # 背着书包: carrying it on the back (背着手, 背着他 keep bèi)
     if word == "不了" and _is(prev_flag, "v"):
         return ("bu", "liǎo")  # 做不了, 受不了: the potential complement, its 不 unstressed
     if word == "长长" and next_word == "了":
@@ -462,8 +466,8 @@ _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", 
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
 _CONTEXTUAL = frozenset(
     [
-        *"的了着著地得过还为长冲教种数干空只调量曾单解仇朴区查盖华任缪",
-        *"东西 多少 地方 精神 地道 大意 长长 不了".split(),
+        *"的了着著地得过还为长冲教种数干空只调量背曾单解仇朴区查盖华任缪",
+        *"东西 多少 地方 精神 地道 大意 长长 不了 背着".split(),
     ]
 )
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
@@ -476,6 +480,8 @@ _DEMONSTRATIVES = frozenset(("这", "那", "哪", "每", "各", "某", "这几",
 _MEASURED = frozenset(
     ("一下", "一下儿", "一次", "一遍", "体温", "身高", "体重", "血压", "尺寸", "长度", "距离", "温度", "大小", "腰围")
 )
+# What is carried on the back, 背 bēi (背书包, 背着孩子).
+_CARRIED = frozenset(("书包", "包", "背包", "孩子", "小孩", "行李", "袋子", "箱子", "篓子", "柴"))
 # What 调 tiáo "to adjust" takes as its result: 调低, 调大一点 (调到北京, 调查 are diào).
 _ADJUSTED = frozenset("高低大小亮暗快慢好准")
 # What follows 长 when it means "to grow": complements and aspect particles.

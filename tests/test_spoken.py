@@ -155,6 +155,8 @@ RULES = [
     ("量 the amount", "这个量太大了。", "zhège liàng tài dà le."),
     ("着 zháo before 了, 削 alone", "我找着了，他在削苹果。", "wǒ zhǎo zháo le, tā zài xiāo píngguǒ."),
     ("挣 alone and in 挣扎", "他挣了很多钱，还在挣扎。", "tā zhèng le hěnduō qián, hái zài zhēngzhá."),
+    ("背 carries on the back", "他背着书包，妈妈背起孩子。", "tā bēizhe shūbāo, māma bēi qǐ háizi."),
+    ("背 recites, 背着手", "他在背课文，背着手走路。", "tā zài bèi kèwén, bèizheshǒu zǒulù."),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
