@@ -322,6 +322,12 @@ def _single(
         return "zháo"  # 找着了, 猜着了: the complement "to reach the goal" (看着 keeps zhe)
     if word in ("的", "了", "着"):
         return _PARTICLES[word]
+    if word == "儿":  # 画画儿 huàhuàr: jieba's 儿 after a word it cut off is that word's r (一儿一女 keeps ér)
+        return (
+            "r"
+            if is_hanzi(prev_word[-1:]) and not _is(prev_flag, "m", "x") and prev_word[-1] not in "儿女而二耳"
+            else None
+        )
     if word == "著":  # OpenCC keeps it in simplified text: the particle after a verb (看著我), else zhù (他著的书)
         return "zhe" if after_verb else None
     if word == "地":
@@ -344,7 +350,7 @@ def _single(
     if word == "得":
         if after_verb:
             return "de"
-        if prev_flag == "r" and _is(next_flag, "v", "d"):
+        if prev_flag == "r" and (_is(next_flag, "v", "d") or (after is not None and after[0].startswith(_MUST_BEFORE))):
             return "děi"  # 我得先走: must
         # a degree after it makes it the complement's particle whatever jieba tags the word before (相处 d)
         return "de" if after is not None and after[0] in _DEGREE and prev_flag != "r" else "dé"
@@ -466,7 +472,7 @@ _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", 
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
 _CONTEXTUAL = frozenset(
     [
-        *"的了着著地得过还为长冲教种数干空只调量背曾单解仇朴区查盖华任缪",
+        *"的了着著地得过还为长冲教种数干空只调量背儿曾单解仇朴区查盖华任缪",
         *"东西 多少 地方 精神 地道 大意 长长 不了 背着".split(),
     ]
 )
@@ -480,6 +486,10 @@ _DEMONSTRATIVES = frozenset(("这", "那", "哪", "每", "各", "某", "这几",
 _MEASURED = frozenset(
     ("一下", "一下儿", "一次", "一遍", "体温", "身高", "体重", "血压", "尺寸", "长度", "距离", "温度", "大小", "腰围")
 )
+# Adverbs jieba tags otherwise that make 得 after a pronoun "must": 我们得好好学习 (好好学习 n), 得好好儿 (l).
+_MUST_BEFORE = ("好好", "赶快", "赶紧", "马上")
+# A lone 儿 read as the r of the word before it (:func:`_single`), and how it is written until it is joined to it.
+_ERHUA, _GLUED = ("r",), "\x00r"
 # What is carried on the back, 背 bēi (背书包, 背着孩子).
 _CARRIED = frozenset(("书包", "包", "背包", "孩子", "小孩", "行李", "袋子", "箱子", "篓子", "柴"))
 # What 调 tiáo "to adjust" takes as its result: 调低, 调大一点 (调到北京, 调查 are diào).
@@ -530,7 +540,29 @@ def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
                 syllables = [*syllables[:-1], _PARTICLES[word[-1]]]
         if len(syllables) == len(word) and ("只" in word[1:] or word[0] == "调"):
             _within_word(word, syllables)
+        if word[-1] in "儿兒" and syllables[-1:] in (["ér"], ["er"]) and len(syllables) == len(word):
+            syllables = _erhua(word, syllables)
     return tuple(syllables)
+
+
+def _erhua(word: str, syllables: list[str]) -> list[str]:
+    """A word ending in 儿 that pypinyin reads with a syllable ér: CC-CEDICT's reading where every line of the word
+    joins the r to the syllable before (好好儿 hǎohāor), the r itself where CC-CEDICT lacks a word said twice before
+    it (慢慢儿 mànmànr); as pypinyin reads it where some line says ér (女儿 nǚ'ér, 花儿 huā'ér or huār) or
+    CC-CEDICT lacks the word (鱼儿 yú'ér, the name 喜儿 Xǐ'ér).
+
+    >>> reading_alone('好好儿', False), reading_alone('慢慢儿', False), reading_alone('女儿', False)
+    (('hǎo', 'hāo', 'r'), ('màn', 'màn', 'r'), ('nǚ', 'ér'))
+    """
+    lines = readings(word)
+    if not lines:
+        said_twice = len(word) == 3 and word[0] == word[1]
+        return [*syllables[:-1], "r"] if said_twice else syllables
+    if all(line[-1:] and line[-1].lower() == "r5" for line in lines):
+        theirs = [s.lower() for s in marked_syllables(lines[0])]
+        if len(theirs) == len(word):
+            return theirs
+    return syllables
 
 
 def _within_word(word: str, syllables: list[str]) -> None:
@@ -717,11 +749,16 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             words.append(_PUNCT.get(word, word))
         elif len(syllables) != len(word):
             words.append(join_syllables(syllables))
+        elif syllables == _ERHUA and said == "儿":
+            words.append(_GLUED)  # joined to the word before it, once the words are spaced
         else:
             words.append(_written(word, syllables))
     if sandhi:
         _said_words(tokens, readings, words)
-    spaced = _SPACE_BEFORE.sub(r"\1", " ".join(words))
+    spaced = " ".join(words)
+    if _GLUED in spaced:
+        spaced = spaced.replace(" " + _GLUED, "r")
+    spaced = _SPACE_BEFORE.sub(r"\1", spaced)
     spaced = _SPACE_AFTER.sub(r"\1", spaced)
     return _SPACES.sub(" ", spaced).strip()
 

@@ -157,6 +157,13 @@ RULES = [
     ("挣 alone and in 挣扎", "他挣了很多钱，还在挣扎。", "tā zhèng le hěnduō qián, hái zài zhēngzhá."),
     ("背 carries on the back", "他背着书包，妈妈背起孩子。", "tā bēizhe shūbāo, māma bēi qǐ háizi."),
     ("背 recites, 背着手", "他在背课文，背着手走路。", "tā zài bèi kèwén, bèizheshǒu zǒulù."),
+    (
+        "得 must before 好好, erhua as CC-CEDICT joins it",
+        "我们得好好儿想一想。",
+        "wǒmen děi hǎohāor xiǎng yi xiǎng.",
+    ),
+    ("a lone 儿 joins the word before it", "他喜欢画画儿，慢慢儿走。", "tā xǐhuan huàhuàr, mànmànr zǒu."),
+    ("儿 a son, 女儿 a daughter", "他有一儿一女，女儿很可爱。", "tā yǒu yì ér yì nǚ, nǚ'ér hěn kě'ài."),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
