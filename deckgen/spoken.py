@@ -377,6 +377,10 @@ def _single(
         counted = prev_word[-1:] in _COUNTED or prev_word[-1:] == "只"  # 三只, 一只只: the measure word, said twice
         if counted or prev_word in _DEMONSTRATIVES or (prev_word == "有" and _is(next_flag, "n")):
             return "zhī"  # 这只狗, 每只羊, 有只猫: the measure word (这只会, 只想 keep zhǐ "only")
+    if word in ("来", "去") and len(prev_word) == 2 and prev_word[1] in _TOWARDS and _is(prev_flag, "v", "l"):
+        return _COMPLEMENTS[
+            prev_word[1] + word
+        ]  # 走进来 zǒujìn lai, 爬上去 páshàng qu: the direction's end, unstressed
     if word == "背" and (next_word in _CARRIED or next_word == "起"):
         return "bēi"  # 背书包, 背起书包: to carry on the back (背书, 背课文 keep bèi, to recite)
     if (
@@ -434,6 +438,10 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
         return ("dì", "dao")  # 很地道, 一口地道的北京话: authentic (一条地道的出口 stays the tunnel)
     if word == "大意" and (prev_word in _DEGREE or next_word == "了"):
         return ("dà", "yi")  # 你太大意了: careless
+    if word in _COMPLEMENTS and _is(prev_flag, "v", "l") and prev_word not in _MODALS:
+        # a direction after a verb, its second syllable unstressed (拿出来 ná chūlai, 跑过去 pǎo guòqu), as
+        # CC-CEDICT's complement lines read it; 他过去是老师, 我想出去 keep guòqù, chūqù
+        return (_word_reading(word, False)[0], _COMPLEMENTS[word])
     if word == "背着" and next_word in _CARRIED:
         return ("bēi", "zhe")  # 背着书包: carrying it on the back (背着手, 背着他 keep bèi)
     if word == "不了" and _is(prev_flag, "v"):
@@ -469,11 +477,20 @@ _MANY = frozenset(("很多", "许多", "不少", "好多", "有些", "有的", "
 # What 地 "land, ground" follows: a measure, a demonstrative, 把 or a preposition, 的; and verbs whose object it is.
 _BEFORE_LAND = frozenset("块片亩这那把将在到从的")
 _TILL_LAND = frozenset(("种", "扫", "耕", "拖", "下", "买", "卖", "租", "翻", "犁"))
+# The directions a verb takes as its complement, and their unstressed second syllable; the verbs of will and
+# ability, after which they are the main verb (我想出去).
+_TOWARDS = "出过进回上下起"
+_COMPLEMENTS = {f"{first}{second}": second_reading for first in _TOWARDS for second, second_reading in
+                (("来", "lai"), ("去", "qu"))}  # fmt: skip
+_MODALS = frozenset(
+    ("想", "要", "能", "会", "可以", "应该", "应当", "愿意", "敢", "肯", "该", "得", "打算", "准备", "需要")
+)
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
 _CONTEXTUAL = frozenset(
     [
-        *"的了着著地得过还为长冲教种数干空只调量背儿曾单解仇朴区查盖华任缪",
+        *"的了着著地得过还为长冲教种数干空只调量背儿来去曾单解仇朴区查盖华任缪",
         *"东西 多少 地方 精神 地道 大意 长长 不了 背着".split(),
+        *_COMPLEMENTS,
     ]
 )
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
@@ -694,7 +711,7 @@ def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] |
     >>> sentence_pinyin(Example('我们2021年的', '关键', '，好！', readings=((8, ('guān', 'jiàn')),)))
     'wǒmen 2021 nián de guānjiàn, hǎo!'
     >>> sentence_pinyin(Example('', '他', '还没有把书还给我，慢慢地走过来。'))
-    'tā hái méiyǒu bǎ shū huángěi wǒ, mànmàn de zǒu guòlái.'
+    'tā hái méiyǒu bǎ shū huángěi wǒ, mànmàn de zǒu guòlai.'
     >>> sentence_pinyin(Example('', '她', '说：“不要一口吃完。”'))
     'tā shuō: “búyào yìkǒu chī wán.”'
     """

@@ -164,6 +164,17 @@ RULES = [
     ),
     ("a lone 儿 joins the word before it", "他喜欢画画儿，慢慢儿走。", "tā xǐhuan huàhuàr, mànmànr zǒu."),
     ("儿 a son, 女儿 a daughter", "他有一儿一女，女儿很可爱。", "tā yǒu yì ér yì nǚ, nǚ'ér hěn kě'ài."),
+    (
+        "a direction after a verb, unstressed",
+        "他拿出来一本书，跑过去了。",
+        "tā ná chūlai yì běnshū, pǎo guòqu le.",
+    ),
+    ("a direction after jieba's verb and direction", "他们走进来了。", "tāmen zǒujìn lai le."),
+    (
+        "a direction as the main verb keeps its tones",
+        "我想出去，他过去是老师。",
+        "wǒ xiǎng chūqù, tā guòqù shì lǎoshī.",
+    ),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
