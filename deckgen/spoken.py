@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from . import segment
 from .align import HANZI, is_hanzi
-from .dictionary import readings, rows
+from .dictionary import Row, readings, rows
 from .memo import Recent
 from .pinyin import join_syllables, strip_tones, tone_of
 from .pinyintables import tables
@@ -130,11 +130,17 @@ def _proper(word: str, syllables: Sequence[str]) -> bool:
     if _CALENDAR.match(word):
         return False  # CC-CEDICT capitalises months and weekdays (Yi1 yue4); pinyin orthography does not
     found = rows(word)
-    if not any(row.proper for row in found):
-        return False  # most words: no line of theirs is a name
+    if not any(row.proper and not _solar_term(row) for row in found):
+        return False  # most words: no line of theirs is a name; nor a solar term's (一场大雪 is heavy snow)
     wanted = [s.lower() for s in syllables]
     matching = [row for row in found if [s.lower() for s in _row_syllables(row)] == wanted]
     return bool(matching) and all(row.proper for row in matching)
+
+
+def _solar_term(row: Row) -> bool:
+    """Whether *row* is CC-CEDICT's line of one of the 24 solar terms, the only line of 大雪 or 小寒, which a sentence
+    far more often means as heavy snow or a little cold; pinyin writes them in small letters, as months."""
+    return any("of the 24 solar terms" in sense for sense in row.senses)
 
 
 class Annotated(Mapping[str, tuple[str, ...]]):
@@ -442,6 +448,11 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
         # a direction after a verb, its second syllable unstressed (拿出来 ná chūlai, 跑过去 pǎo guòqu), as
         # CC-CEDICT's complement lines read it; 他过去是老师, 我想出去 keep guòqù, chūqù
         return (_word_reading(word, False)[0], _COMPLEMENTS[word])
+    if word[1:] in ("场", "行") and word[:1] in _COUNTED | _DEMONSTRATIVES:
+        if word[1] == "场" and next_word in _EVENTS:
+            return (_word_reading(word, False)[0], "chǎng")  # 一场电影: a showing (一场雨, 一场病 keep cháng)
+        if word[1] == "行" and next_word in _LINES_OF:
+            return (_word_reading(word, False)[0], "háng")  # 一行字: a line (一行人 keeps xíng, a party)
     if word == "背着" and next_word in _CARRIED:
         return ("bēi", "zhe")  # 背着书包: carrying it on the back (背着手, 背着他 keep bèi)
     if word == "不了" and _is(prev_flag, "v"):
@@ -485,20 +496,21 @@ _COMPLEMENTS = {f"{first}{second}": second_reading for first in _TOWARDS for sec
 _MODALS = frozenset(
     ("想", "要", "能", "会", "可以", "应该", "应当", "愿意", "敢", "肯", "该", "得", "打算", "准备", "需要")
 )
+# What the measure word 只 zhī follows within a word or as the word before it: a number (三只, 两只手, 几只); and
+# the demonstratives before it (这只狗, 每只羊).
+_COUNTED = frozenset("〇零一二三四五六七八九十百千万亿两几半")
+_DEMONSTRATIVES = frozenset(("这", "那", "哪", "每", "各", "某", "这几", "那几"))
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
 _CONTEXTUAL = frozenset(
     [
         *"的了着著地得过还为长冲教种数干空只调量背儿来去曾单解仇朴区查盖华任缪",
         *"东西 多少 地方 精神 地道 大意 长长 不了 背着".split(),
         *_COMPLEMENTS,
+        *(f"{first}{measure}" for first in [*_COUNTED, *_DEMONSTRATIVES] for measure in "场行"),
     ]
 )
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
 _DEGREE = frozenset(("很", "太", "真", "挺", "非常", "特别", "比较", "更", "最", "有点", "有点儿", "十分", "极"))
-# What the measure word 只 zhī follows within a word or as the word before it: a number (三只, 两只手, 几只); and
-# the demonstratives before it (这只狗, 每只羊).
-_COUNTED = frozenset("〇零一二三四五六七八九十百千万亿两几半")
-_DEMONSTRATIVES = frozenset(("这", "那", "哪", "每", "各", "某", "这几", "那几"))
 # What 量 liáng "to measure" is followed by: a try, or what is measured (量一下, 量体温).
 _MEASURED = frozenset(
     ("一下", "一下儿", "一次", "一遍", "体温", "身高", "体重", "血压", "尺寸", "长度", "距离", "温度", "大小", "腰围")
@@ -507,6 +519,10 @@ _MEASURED = frozenset(
 _MUST_BEFORE = ("好好", "赶快", "赶紧", "马上")
 # A lone 儿 read as the r of the word before it (:func:`_single`), and how it is written until it is joined to it.
 _ERHUA, _GLUED = ("r",), "\x00r"
+# What 场 counts as chǎng, a showing or a match (一场电影); it is cháng for rain, illness or a dream.  What 行 counts
+# as háng, a line (一行字); it is xíng for a party of travellers (一行人).
+_EVENTS = frozenset(("电影", "比赛", "球赛", "演出", "表演", "考试", "音乐会", "晚会", "会议", "讲座", "戏", "战斗"))
+_LINES_OF = frozenset(("字", "汉字", "文字", "诗", "代码", "眼泪", "泪", "树", "小字"))
 # What is carried on the back, 背 bēi (背书包, 背着孩子).
 _CARRIED = frozenset(("书包", "包", "背包", "孩子", "小孩", "行李", "袋子", "箱子", "篓子", "柴"))
 # What 调 tiáo "to adjust" takes as its result: 调低, 调大一点 (调到北京, 调查 are diào).

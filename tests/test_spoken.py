@@ -175,6 +175,12 @@ RULES = [
         "我想出去，他过去是老师。",
         "wǒ xiǎng chūqù, tā guòqù shì lǎoshī.",
     ),
+    ("a solar term's name as the weather it names", "昨天下了一场大雪。", "zuótiān xià le yìcháng dàxuě."),
+    (
+        "场 chǎng for a showing, 行 háng for a line",
+        "我们看了一场电影，他写了一行字。",
+        "wǒmen kàn le yìchǎng diànyǐng, tā xiě le yìháng zì.",
+    ),
     ("proper nouns capitalised as in CC-CEDICT", "中国的长城很长。", "Zhōngguó de Chángchéng hěn cháng."),
     ("book titles that CC-CEDICT lists as names", "看《西游记》。", "kàn “Xīyóujì”."),
 ]
