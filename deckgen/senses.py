@@ -250,13 +250,41 @@ def lookup(word: str, reading: str, traditional: str = "", syllables: tuple[str,
     same_case = [row for row in matches if row.proper == capitalised]
     ranked = sorted(same_case or matches, key=_minor)  # stable: dictionary order otherwise
     best = ranked[0]
+    pinyin, senses = " ".join(_row_syllables(best)), _senses(ranked)
+    if not capitalised and all(solar_term(row) for row in ranked):
+        # 大雪 is a heavy snow far more often than the solar term, CC-CEDICT's only line: its characters first
+        literal = _literally(word, wanted)
+        pinyin = pinyin.lower()
+        if literal and senses:  # one sense, so that the meaning never shows one without the other
+            senses = (f"{literal} (as its characters read), or {senses[0]}", *senses[1:])
     return DictEntry(
         traditional=best.traditional,
         simplified=best.simplified,
-        pinyin=" ".join(_row_syllables(best)),
-        senses=_senses(ranked),
+        pinyin=pinyin,
+        senses=senses,
         classifiers=tuple(dict.fromkeys(c for row in ranked for c in row.classifiers)),
     )
+
+
+def _literally(word: str, syllables: tuple[str, ...]) -> str:
+    """Each character of *word* read as *syllables* says, by its first sense: ``大: big · 雪: snow``; "" if one has
+    none.  No pinyin: the Recall front shows the meaning with the word's characters blanked, never its reading."""
+    if len(syllables) != len(word):
+        return ""
+    parts = []
+    for char, syllable in zip(word, syllables, strict=True):
+        found = lookup(char, syllable, "", (syllable,))
+        if found is None or not found.senses:
+            return ""
+        parts.append(f"{char}: {found.senses[0]}")
+    return " · ".join(parts)
+
+
+def solar_term(row: Row) -> bool:
+    """Whether *row* is CC-CEDICT's line of one of the 24 solar terms, the only line of 大雪 and 小寒, which a text
+    far more often means as a heavy snow or a little cold.  Pinyin writes their names in small letters, as months.
+    """
+    return any("of the 24 solar terms" in sense for sense in row.senses)
 
 
 def lookup_any_form(word: str, reading: str, syllables: tuple[str, ...] = ()) -> DictEntry | None:

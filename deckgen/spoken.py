@@ -27,14 +27,14 @@ from functools import lru_cache
 
 from . import segment
 from .align import HANZI, is_hanzi
-from .dictionary import Row, readings, rows
+from .dictionary import readings, rows
 from .memo import Recent
 from .pinyin import join_syllables, strip_tones, tone_of
 from .pinyintables import tables
 from .readingtable import LIVE, PLAIN
 from .readingtable import current as current_table
 from .script import simplified_of
-from .senses import _row_syllables, marked_syllables
+from .senses import _row_syllables, marked_syllables, solar_term
 from .sentences import Example
 
 # Chinese punctuation in pinyin text takes its Latin form.
@@ -130,17 +130,11 @@ def _proper(word: str, syllables: Sequence[str]) -> bool:
     if _CALENDAR.match(word):
         return False  # CC-CEDICT capitalises months and weekdays (Yi1 yue4); pinyin orthography does not
     found = rows(word)
-    if not any(row.proper and not _solar_term(row) for row in found):
+    if not any(row.proper and not solar_term(row) for row in found):
         return False  # most words: no line of theirs is a name; nor a solar term's (一场大雪 is heavy snow)
     wanted = [s.lower() for s in syllables]
     matching = [row for row in found if [s.lower() for s in _row_syllables(row)] == wanted]
     return bool(matching) and all(row.proper for row in matching)
-
-
-def _solar_term(row: Row) -> bool:
-    """Whether *row* is CC-CEDICT's line of one of the 24 solar terms, the only line of 大雪 or 小寒, which a sentence
-    far more often means as heavy snow or a little cold; pinyin writes them in small letters, as months."""
-    return any("of the 24 solar terms" in sense for sense in row.senses)
 
 
 class Annotated(Mapping[str, tuple[str, ...]]):

@@ -590,3 +590,20 @@ def test_a_text_table_answers_the_same_from_its_memo_of_recent_keys(tmp_path: Pa
     table.recent.clear()
     table.recent.limit = 2  # soon full: it forgets and keeps answering
     assert [table.get(key) for key in reversed(asked)] == first[::-1] and len(table.recent) <= 2
+
+
+def test_a_solar_term_written_small_is_also_read_by_its_characters() -> None:
+    """大雪 is CC-CEDICT's solar term only, but a text mostly means a heavy snow: written in small letters, the card
+    reads it by its characters first, then as the solar term, and is not capitalised; written as a name, it is the
+    solar term alone."""
+    from deckgen.senses import lookup
+
+    weather = lookup("大雪", "dàxuě")
+    assert weather is not None
+    assert weather.pinyin == "dà xuě"
+    assert weather.meaning.startswith("大: big") and "雪: snow (as its characters read), or Daxue" in weather.meaning
+    named = lookup("大雪", "Dàxuě")
+    assert named is not None
+    assert named.pinyin == "Dà xuě" and named.meaning.startswith("Daxue or Great Snow")
+    plain = lookup("银行", "yínháng")
+    assert plain is not None and "as its characters read" not in plain.meaning
