@@ -668,10 +668,7 @@ def _sandhi(
         char, syllable = chars[i], syllables[i]
         if (
             char == "一"
-            and 0 < i < len(chars) - 1
-            and chars[i - 1] == chars[i + 1]
-            and is_hanzi(chars[i - 1])
-            and chars[i - 1] not in _NUMERALS
+            and _said_twice_around(chars, i)
             and (i < 2 or chars[i - 2] != "一")  # 一天一天 is yì tiān yì tiān
             and syllables[i - 1] is not None
         ):
@@ -681,10 +678,7 @@ def _sandhi(
             continue
         if (
             char == "不"
-            and 0 < i < len(chars) - 1
-            and chars[i - 1] == chars[i + 1]
-            and is_hanzi(chars[i - 1])
-            and chars[i - 1] not in _NUMERALS
+            and _said_twice_around(chars, i)
             and (i < 2 or chars[i - 2] not in "不一")  # 不要不要 is búyào búyào, 一动不动 yídòng búdòng
             and (starts is None or i - 1 in starts or i not in starts)
         ):
@@ -711,6 +705,16 @@ def _sandhi(
             syllables[i] = "bú" if tone == 4 else "bù"
         elif tone in (1, 2, 3, 4):
             syllables[i] = "yí" if tone == 4 else "yì"
+
+
+def _said_twice_around(chars: list[str], i: int) -> bool:
+    """Whether the same character, a hanzi and not a numeral, stands either side of ``chars[i]``: 看一看, 去不去."""
+    return (
+        0 < i < len(chars) - 1
+        and chars[i - 1] == chars[i + 1]
+        and is_hanzi(chars[i - 1])
+        and (chars[i - 1] not in _NUMERALS)
+    )
 
 
 def sentence_pinyin(example: Example, annotated: Mapping[str, tuple[str, ...]] | None = None) -> str:
