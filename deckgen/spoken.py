@@ -378,9 +378,8 @@ def _single(
         if counted or prev_word in _DEMONSTRATIVES or (prev_word == "有" and _is(next_flag, "n")):
             return "zhī"  # 这只狗, 每只羊, 有只猫: the measure word (这只会, 只想 keep zhǐ "only")
     if word in ("来", "去") and len(prev_word) == 2 and prev_word[1] in _TOWARDS and _is(prev_flag, "v", "l"):
-        return _COMPLEMENTS[
-            prev_word[1] + word
-        ]  # 走进来 zǒujìn lai, 爬上去 páshàng qu: the direction's end, unstressed
+        # 走进来 zǒujìn lai, 爬上去 páshàng qu: jieba's verb and direction, then the direction's end, unstressed
+        return _COMPLEMENTS[prev_word[1] + word]
     if word == "背" and (next_word in _CARRIED or next_word == "起"):
         return "bēi"  # 背书包, 背起书包: to carry on the back (背书, 背课文 keep bèi, to recite)
     if (
@@ -585,7 +584,7 @@ def _erhua(word: str, syllables: list[str]) -> list[str]:
     if not lines:
         said_twice = len(word) == 3 and word[0] == word[1]
         return [*syllables[:-1], "r"] if said_twice else syllables
-    if all(line[-1:] and line[-1].lower() == "r5" for line in lines):
+    if all(line and line[-1].lower() == "r5" for line in lines):
         theirs = [s.lower() for s in marked_syllables(lines[0])]
         if len(theirs) == len(word):
             return theirs
@@ -713,7 +712,7 @@ def _said_twice_around(chars: list[str], i: int) -> bool:
         0 < i < len(chars) - 1
         and chars[i - 1] == chars[i + 1]
         and is_hanzi(chars[i - 1])
-        and (chars[i - 1] not in _NUMERALS)
+        and chars[i - 1] not in _NUMERALS
     )
 
 
