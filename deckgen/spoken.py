@@ -444,7 +444,8 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
     if word[1:] in ("场", "行") and word[:1] in _COUNTED | _DEMONSTRATIVES:
         if word[1] == "场" and next_word in _EVENTS:
             return (_word_reading(word, False)[0], "chǎng")  # 一场电影: a showing (一场雨, 一场病 keep cháng)
-        if word[1] == "行" and next_word in _LINES_OF:
+        trade = word == "一行" and prev_word in ("这", "那", "哪") and next_word[:1] != "人"  # 这一行: a trade
+        if word[1] == "行" and (next_word in _LINES_OF or trade):
             return (_word_reading(word, False)[0], "háng")  # 一行字: a line (一行人 keeps xíng, a party)
     if word == "背着" and next_word in _CARRIED:
         return ("bēi", "zhe")  # 背着书包: carrying it on the back (背着手, 背着他 keep bèi)

@@ -175,6 +175,11 @@ RULES = [
         "我想出去，他过去是老师。",
         "wǒ xiǎng chūqù, tā guòqù shì lǎoshī.",
     ),
+    (
+        "行 háng for a trade, xíng for a party",
+        "他在这一行干了二十年，那一行人走了。",
+        "tā zài zhè yìháng gàn le èrshí nián, nà yìxíng rén zǒu le.",
+    ),
     ("a solar term's name as the weather it names", "昨天下了一场大雪。", "zuótiān xià le yìcháng dàxuě."),
     (
         "场 chǎng for a showing, 行 háng for a line",
