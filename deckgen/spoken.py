@@ -318,7 +318,7 @@ def _single(
     next_flag = after[1] if after else "x"
     prev_word = before[0] if before else ""
     after_verb = _is(prev_flag, "v", "a") or (before is not None and before[2] is not None and prev_flag == "")
-    if word == "着" and after is not None and after[0][:1] == "了" and after_verb:
+    if word in ("着", "著") and after is not None and after[0][:1] == "了" and after_verb:
         return "zháo"  # 找着了, 猜着了: the complement "to reach the goal" (看着 keeps zhe)
     if word in ("的", "了", "着"):
         return _PARTICLES[word]
@@ -609,7 +609,7 @@ def _within_word(word: str, syllables: list[str]) -> None:
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两第")
 _PLACES = frozenset("百千万亿")  # the place values 一 says yì or yí before: 一百 yìbǎi, 一万 yíwàn
-_ORDINAL_AFTER = frozenset("月号")  # what makes 一 a number before it: 一月 the first month, 五月一号 the first day
+_ORDINAL_AFTER = frozenset("月号號")  # what makes 一 a number before it: 一月 the first month, 五月一号 the first day
 
 # Words whose everyday sense CC-CEDICT reads with a neutral tone, where pypinyin reads the rare sense of another of
 # its lines: 告诉 gàosu "to tell" (gàosù "to press charges"), 故事 gùshi "story" (gùshì "old practice"), 大夫 dàifu
@@ -691,7 +691,7 @@ def _sandhi(
                 (following not in _PLACES and (following in _NUMERALS or following in _ORDINAL_AFTER))
                 or (i and chars[i - 1] in _NUMERALS)
                 or (following == "日" and i and chars[i - 1] == "月")  # 一月一日: the first of the month
-                or (following == "年" and chars[i + 2 : i + 3] == ["级"])  # 一年级: the first grade
+                or (following == "年" and chars[i + 2 : i + 3] in (["级"], ["級"]))  # 一年级: the first grade
             )
         ):
             # a number or an ordinal, even where pypinyin's phrase table says otherwise (一月, 一号, 一九九八, 十一,

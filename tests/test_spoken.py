@@ -180,6 +180,11 @@ RULES = [
         "他在这一行干了二十年，那一行人走了。",
         "tā zài zhè yìháng gàn le èrshí nián, nà yìxíng rén zǒu le.",
     ),
+    (
+        "一號 and 找著了 in traditional characters",
+        "今天是五月一號，我找著了。",
+        "jīntiān shì wǔyuè yīhào, wǒ zhǎo zháo le.",
+    ),
     ("a solar term's name as the weather it names", "昨天下了一场大雪。", "zuótiān xià le yìcháng dàxuě."),
     (
         "场 chǎng for a showing, 行 háng for a line",
