@@ -441,7 +441,7 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
         # a direction after a verb, its second syllable unstressed (拿出来 ná chūlai, 跑过去 pǎo guòqu), as
         # CC-CEDICT's complement lines read it; 他过去是老师, 我想出去 keep guòqù, chūqù
         return (_word_reading(word, False)[0], _COMPLEMENTS[word])
-    if word[1:] in ("场", "行") and word[:1] in _COUNTED | _DEMONSTRATIVES:
+    if word[1:] in ("场", "行") and word[:1] in _COUNTING:
         if word[1] == "场" and next_word in _EVENTS:
             return (_word_reading(word, False)[0], "chǎng")  # 一场电影: a showing (一场雨, 一场病 keep cháng)
         trade = word == "一行" and prev_word in ("这", "那", "哪") and next_word[:1] != "人"  # 这一行: a trade
@@ -494,13 +494,14 @@ _MODALS = frozenset(
 # the demonstratives before it (这只狗, 每只羊).
 _COUNTED = frozenset("〇零一二三四五六七八九十百千万亿两几半")
 _DEMONSTRATIVES = frozenset(("这", "那", "哪", "每", "各", "某", "这几", "那几"))
+_COUNTING = _COUNTED | _DEMONSTRATIVES  # what opens a two-character count read by what follows it (一场, 这行)
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
 _CONTEXTUAL = frozenset(
     [
         *"的了着著地得过还为长冲教种数干空只调量背儿来去曾单解仇朴区查盖华任缪",
         *"东西 多少 地方 精神 地道 大意 长长 不了 背着".split(),
         *_COMPLEMENTS,
-        *(f"{first}{measure}" for first in [*_COUNTED, *_DEMONSTRATIVES] for measure in "场行"),
+        *(f"{first}{measure}" for first in _COUNTING for measure in "场行"),
     ]
 )
 # Adverbs of degree: what follows them is a quality (很干 gān "dry", not 干 gàn "to do").
