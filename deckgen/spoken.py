@@ -20,10 +20,12 @@ per-word tables cannot know, because they depend on the neighbours:
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from . import segment
 from .align import HANZI, is_hanzi
@@ -264,8 +266,8 @@ def _tagged_piece(piece: str) -> tuple[_Token, ...]:
         simple = piece
     out: list[_Token] = []
     at = 0
-    for word, flag in segment.tagged(simple):
-        for part in _dictionary_words(word):
+    for word, flag in _numbers_joined(segment.tagged(simple)):
+        for part in _dictionary_words(word, flag):
             out.append((piece[at : at + len(part)], flag, None))
             at += len(part)
     if simple == piece:
@@ -280,25 +282,78 @@ def _tagged_piece(piece: str) -> tuple[_Token, ...]:
     return twinned
 
 
-def _dictionary_words(word: str) -> list[str]:
-    """A jieba word CC-CEDICT lacks (昨天晚上, 七十多岁) as the longest CC-CEDICT words in it, as a teacher spaces it.
+def _numbers_joined(words: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """jieba's words and tags, with a number it cut in two joined again: 九 + 十分 is 九十分 (ninety points), read
+    九十 jiǔshí + 分 fēn by :func:`_dictionary_words`, not 九 + 十分 shífēn "very"."""
+    held: tuple[str, str] | None = None
+    for word, flag in words:
+        if held is not None:
+            if _is(flag, "m") and word[0] in _PLACE_VALUES:
+                word, flag = held[0] + word, "m"
+            else:
+                yield held
+            held = None
+        if all(char in _NUMERALS for char in word):
+            held = (word, flag)
+        else:
+            yield word, flag
+    if held is not None:
+        yield held
+
+
+_PLACE_VALUES = frozenset("十百千万亿")
+
+
+def _dictionary_words(word: str, flag: str = "") -> list[str]:
+    """A jieba word CC-CEDICT lacks (昨天晚上, 七十多岁) as CC-CEDICT words, as a teacher spaces it; *flag*: its tag.
+
+    As few words as possible; a number is one word (五百 wǔbǎi).  Among splits into as many words, the one
+    that keeps a number apart from what it counts (十 + 分钟, not 十分 "very" + 钟), then the one of the words
+    jieba meets most often (洗 + 衣服, not 洗衣 + 服; 有 + 名气, not 有名 + 气).  A name keeps its longest
+    first word (中山 + 路: 中 is met far more often than 中山), a word said as AABB stays whole (干干净净), and
+    a word with the r of erhua is the word and its r (冲劲 + 儿).
 
     >>> _dictionary_words('昨天晚上'), _dictionary_words('七十多岁'), _dictionary_words('五百米')
     (['昨天', '晚上'], ['七十', '多', '岁'], ['五百', '米'])
+    >>> _dictionary_words('十分钟'), _dictionary_words('几分钟'), _dictionary_words('洗衣服')
+    (['十', '分钟'], ['几', '分钟'], ['洗', '衣服'])
+    >>> _dictionary_words('中山路', 'ns'), _dictionary_words('干干净净'), _dictionary_words('冲劲儿')
+    (['中山', '路'], ['干干净净'], ['冲劲', '儿'])
     """
-    if len(word) < 3 or _listed(word):
+    if len(word) < 3 or _listed(word) or _aabb(word):
         return [word]
-    parts: list[str] = []
-    i = 0
-    while i < len(word):
-        size = 1
-        while word[i] in _NUMERALS and i + size < len(word) and word[i + size] in _NUMERALS:
-            size += 1  # a number is one word: 五百 wǔbǎi
-        if size == 1:
-            size = next((n for n in range(min(4, len(word) - i), 1, -1) if _listed(word[i : i + n])), 1)
-        parts.append(word[i : i + size])
-        i += size
-    return parts
+    if word[-1] in "儿兒" and _listed(word[:-1]):
+        return [word[:-1], word[-1]]
+    size = len(word)
+    name = flag[:2] in ("nr", "ns", "nt", "nz")
+    # best[i]: how word[i:] is best split, as (words, words mixing a number with more, -log-frequency), and the cuts
+    best: list[tuple[tuple[int, int, float], tuple[int, ...]] | None] = [None] * (size + 1)
+    best[size] = ((0, 0, 0.0), ())
+    for start in range(size - 1, -1, -1):
+        run = start
+        while run < size and (word[run] in _NUMERALS or word[run] == "几"):  # 十几, 几十
+            run += 1
+        ends = {start + 1, *(end for end in range(start + 2, min(size, start + 4) + 1) if _listed(word[start:end]))}
+        if run > start + 1:
+            ends.add(run)  # a number, listed or not: 二十三
+        for end in ends:
+            after = best[end]
+            if after is None:
+                continue
+            (pieces, mixed, weight), cuts = after
+            cost = (
+                pieces + 1,
+                mixed + (run > start and end > run and not name),  # 四平 + 乡 is a place
+                -end if name else weight - math.log(segment.word_count(word[start:end]) + 1),
+            )
+            if best[start] is None or cost < best[start][0]:  # type: ignore[index]
+                best[start] = (cost, (end, *cuts))
+    return [word[a:b] for a, b in pairwise((0, *best[0][1]))]  # type: ignore[index]
+
+
+def _aabb(word: str) -> bool:
+    """Whether *word* is a two-character word said as AABB: 高高兴兴, 干干净净."""
+    return len(word) == 4 and word[0] == word[1] != word[2] == word[3] and is_hanzi(word[0]) and is_hanzi(word[2])
 
 
 def _is(flag: str, *kinds: str) -> bool:
@@ -512,8 +567,9 @@ _MEASURED = frozenset(
 )
 # Adverbs jieba tags otherwise that make 得 after a pronoun "must": 我们得好好学习 (好好学习 n), 得好好儿 (l).
 _MUST_BEFORE = ("好好", "赶快", "赶紧", "马上")
-# A lone 儿 read as the r of the word before it (:func:`_single`), and how it is written until it is joined to it.
-_ERHUA, _GLUED = ("r",), "\x00r"
+# A lone 儿 read as the r of the word before it (:func:`_single`); what marks a syllable joined to the word before
+# it (that r, the 们 of 同学们) until the words are spaced.
+_ERHUA, _GLUE = ("r",), "\x00"
 # What 场 counts as chǎng, a showing or a match (一场电影); it is cháng for rain, illness or a dream.  What 行 counts
 # as háng, a line (一行字); it is xíng for a party of travellers (一行人).
 _EVENTS = frozenset(("电影", "比赛", "球赛", "演出", "表演", "考试", "音乐会", "晚会", "会议", "讲座", "戏", "战斗"))
@@ -559,6 +615,8 @@ def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
     if everyday is not None:
         return everyday
     # A word CC-CEDICT lists reads as pypinyin reads it (心脏 xīnzàng, where pypinyin has no phrase either).
+    if _aabb(word) and not rows(word):
+        return _said_as_aabb(word, verb)
     alone = _ALONE if len(word) == 1 or (any(ch in _ALONE for ch in word) and not rows(word)) else None
     syllables = default_readings(word, alone)
     if len(word) > 1:
@@ -571,6 +629,22 @@ def reading_alone(word: str, verb: bool) -> tuple[str, ...]:
         if word[-1] in "儿兒" and syllables[-1:] in (["ér"], ["er"]) and len(syllables) == len(word):
             syllables = _erhua(word, syllables)
     return tuple(syllables)
+
+
+def _said_as_aabb(word: str, verb: bool) -> tuple[str, ...]:
+    """An AABB word CC-CEDICT lacks, read as its word AB is, each syllable twice, a neutral tone said in full:
+    漂漂亮亮 piàopiàoliàngliàng (漂亮 piàoliang; pypinyin reads 漂 piāo), 清清楚楚 qīngqīngchǔchǔ.
+
+    >>> reading_alone('漂漂亮亮', False), reading_alone('清清楚楚', False)
+    (('piào', 'piào', 'liàng', 'liàng'), ('qīng', 'qīng', 'chǔ', 'chǔ'))
+    """
+    base = _word_reading(word[0] + word[2], verb)
+    if len(base) != 2:
+        return tuple(default_readings(word, None))
+    first, second = base
+    if tone_of(second) not in (1, 2, 3, 4):
+        second = _word_reading(word[2], verb)[0]
+    return (first, first, second, second)
 
 
 def _erhua(word: str, syllables: list[str]) -> list[str]:
@@ -782,17 +856,26 @@ def _read_aloud(example: Example, index: Annotated) -> str:
         elif len(syllables) != len(word):
             words.append(join_syllables(syllables))
         elif syllables == _ERHUA and said == "儿":
-            words.append(_GLUED)  # joined to the word before it, once the words are spaced
+            words.append(_GLUE + "r")  # joined to the word before it, once the words are spaced
+        elif said == "们" and reading is None and at and _plural_of(tokens[at - 1]):
+            words.append(_GLUE + _written(word, syllables))  # 同学们 tóngxuémen, as pinyin writes a plural
         else:
             words.append(_written(word, syllables))
     if sandhi:
         _said_words(tokens, readings, words)
     spaced = " ".join(words)
-    if _GLUED in spaced:
-        spaced = spaced.replace(" " + _GLUED, "r")
+    if _GLUE in spaced:
+        spaced = spaced.replace(" " + _GLUE, "")
     spaced = _SPACE_BEFORE.sub(r"\1", spaced)
     spaced = _SPACE_AFTER.sub(r"\1", spaced)
     return _SPACES.sub(" ", spaced).strip()
+
+
+def _plural_of(token: _Token) -> bool:
+    """Whether 们 after *token* makes it plural, so that pinyin writes them as one word (同学们 tóngxuémen): a noun or
+    pronoun, or a word the annotator read."""
+    word, flag, _ = token
+    return is_hanzi(word[-1:]) and (flag == "" or _is(flag, "n", "r"))
 
 
 def _either_reading(word: str, said: str, verb: bool) -> tuple[str, ...]:
