@@ -266,7 +266,8 @@ def _tagged_piece(piece: str) -> tuple[_Token, ...]:
         simple = piece
     out: list[_Token] = []
     at = 0
-    for word, flag in _numbers_joined(segment.tagged(simple)):
+    words = segment.tagged(simple)
+    for word, flag in words if _PLACE_VALUES.isdisjoint(simple) else _numbers_joined(words):
         for part in _dictionary_words(word, flag):
             out.append((piece[at : at + len(part)], flag, None))
             at += len(part)
@@ -325,30 +326,46 @@ def _dictionary_words(word: str, flag: str = "") -> list[str]:
     if word[-1] in "儿兒" and _listed(word[:-1]):
         return [word[:-1], word[-1]]
     size = len(word)
-    name = flag[:2] in ("nr", "ns", "nt", "nz")
+    if flag[:2] in ("nr", "ns", "nt", "nz"):  # a name: its longest first word, and so on (中山 + 路)
+        parts, start = [], 0
+        while start < size:
+            end = start
+            while end < size and word[end] in _NUMERALS:
+                end += 1  # a number: 八百
+            if end < start + 2:
+                longest = min(size - (start == 0), start + 4)
+                end = next((end for end in range(longest, start + 1, -1) if _listed(word[start:end])), start + 1)
+            parts.append(word[start:end])
+            start = end
+        return parts
     # best[i]: how word[i:] is best split, as (words, words mixing a number with more, -log-frequency), and the cuts
-    best: list[tuple[tuple[int, int, float], tuple[int, ...]] | None] = [None] * (size + 1)
-    best[size] = ((0, 0, 0.0), ())
+    best: list[tuple[tuple[int, int, float], tuple[int, ...]]] = [((0, 0, 0.0), ())] * (size + 1)
     for start in range(size - 1, -1, -1):
         run = start
         while run < size and (word[run] in _NUMERALS or word[run] == "几"):  # 十几, 几十
             run += 1
-        ends = {start + 1, *(end for end in range(start + 2, min(size, start + 4) + 1) if _listed(word[start:end]))}
-        if run > start + 1:
-            ends.add(run)  # a number, listed or not: 二十三
-        for end in ends:
-            after = best[end]
-            if after is None:
+        longest = min(size - (start == 0), start + 4)  # not the whole word, which CC-CEDICT lacks
+        ends = [end for end in range(longest, start + 1, -1) if _listed(word[start:end])]
+        if run > start + 1 and run not in ends:
+            ends.insert(0, run)  # a number, listed or not: 二十三
+        ends.append(start + 1)
+        chosen: tuple[tuple[int, int, float], tuple[int, ...]] | None = None
+        for end in ends:  # the longest first: the fewest words, so that most others are never weighed
+            (pieces, mixed, weight), cuts = best[end]
+            rank = (pieces + 1, mixed + (run > start and end > run))
+            if chosen is not None and rank > chosen[0][:2]:
                 continue
-            (pieces, mixed, weight), cuts = after
-            cost = (
-                pieces + 1,
-                mixed + (run > start and end > run and not name),  # 四平 + 乡 is a place
-                -end if name else weight - math.log(segment.word_count(word[start:end]) + 1),
-            )
-            if best[start] is None or cost < best[start][0]:  # type: ignore[index]
-                best[start] = (cost, (end, *cuts))
-    return [word[a:b] for a, b in pairwise((0, *best[0][1]))]  # type: ignore[index]
+            cost = (*rank, weight - _weight(word[start:end]))
+            if chosen is None or cost < chosen[0]:
+                chosen = (cost, (end, *cuts))
+        best[start] = chosen  # type: ignore[assignment]
+    return [word[a:b] for a, b in pairwise((0, *best[0][1]))]
+
+
+@lru_cache(maxsize=1 << 14)
+def _weight(word: str) -> float:
+    """How often jieba meets *word*, as the log of its count."""
+    return math.log(segment.word_count(word) + 1)
 
 
 def _aabb(word: str) -> bool:
@@ -567,6 +584,9 @@ _MEASURED = frozenset(
 )
 # Adverbs jieba tags otherwise that make 得 after a pronoun "must": 我们得好好学习 (好好学习 n), 得好好儿 (l).
 _MUST_BEFORE = ("好好", "赶快", "赶紧", "马上")
+# Where jieba tags a word ending in one of these a place word (山上, 山下), it is a place and its position, not the
+# name CC-CEDICT may give it alone (山上 a township in Taiwan, 山下 Yamashita); 中 and 内 end names (关中, 河内).
+_ON_UNDER_IN = frozenset("上下里")
 # A lone 儿 read as the r of the word before it (:func:`_single`); what marks a syllable joined to the word before
 # it (that r, the 们 of 同学们) until the words are spaced.
 _ERHUA, _GLUE = ("r",), "\x00"
@@ -859,6 +879,8 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             words.append(_GLUE + "r")  # joined to the word before it, once the words are spaced
         elif said == "们" and reading is None and at and _plural_of(tokens[at - 1]):
             words.append(_GLUE + _written(word, syllables))  # 同学们 tóngxuémen, as pinyin writes a plural
+        elif flag == "s" and word[-1] in _ON_UNDER_IN:
+            words.append(join_syllables(syllables))  # 山上 "on the mountain", never CC-CEDICT's township Shānshàng
         else:
             words.append(_written(word, syllables))
     if sandhi:

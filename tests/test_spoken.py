@@ -209,6 +209,7 @@ RULES = [
     ("AABB as its word AB", "她打扮得漂漂亮亮的。", "tā dǎban de piàopiàoliàngliàng de."),
     ("AABB says a neutral tone in full", "他把话说得清清楚楚。", "tā bǎ huà shuō de qīngqīngchǔchǔ."),
     ("a word and the r of its erhua", "他的冲劲儿很大。", "tā de chòngjìnr hěndà."),
+    ("山上 and 山下 are places, not names", "山上很冷，山下很热。", "shānshàng hěn lěng, shānxià hěn rè."),
 ]
 
 # Known gaps: a suffix jieba cuts off is written apart; rows stay here until they pass (strict xfail).
