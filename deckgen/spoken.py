@@ -542,8 +542,21 @@ _SURNAMES = {
     "华": "Huà",
     "任": "Rén",
     "缪": "Miào",
+    "肖": "Xiāo",
+    "葛": "Gě",
 }
 _TITLES = frozenset(("先生", "女士", "小姐", "老师", "教授", "医生", "大夫", "师傅", "同学", "阿姨", "叔叔", "太太"))
+# Common surnames read as they read alone (a test holds each to a CC-CEDICT "surname" line), capitalised before a
+# title; those that are not also everyday nouns or adjectives are surnames after 小 and 老 too (小李, but 小马 a pony).
+# Surnames that are also words said before a title are left out: 和, 向, 连, 于 (和老师一起, 连老师都不知道).
+_FAMILIAR_NAMES = frozenset(
+    "王李张刘陈杨赵吴周徐孙朱胡郭罗郑梁谢宋唐许韩冯邓曹彭董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔谭陆汪范廖贾邹孟熊秦邱尹薛"
+    "侯陶黎贺顾郝龚邵"
+)
+_FAMILY_NAMES = _FAMILIAR_NAMES | frozenset("黄马高林田叶金石白龙牛钱江方毛万丁夏雷史武孔温康余何钟段严戴莫汤施韦")
+_FAMILIAR = frozenset("小老")
+# The words :func:`_marked` may write otherwise than alone: 们, the surnames, and 小 or 老 with a surname as one word.
+_MARKED = frozenset(("们", *_FAMILY_NAMES, *(a + b for a in _FAMILIAR for b in _FAMILIAR_NAMES)))
 
 # What the compass points 东西 are said with: lengths, directions, sides, the other two points.
 _EAST_WEST_NEXT = frozenset("长宽向走两距跨横")
@@ -570,7 +583,7 @@ _COUNTING = _COUNTED | _DEMONSTRATIVES  # what opens a two-character count read 
 # The one-character words :func:`_single` reads by their neighbours, and the two-character ones :func:`_pair` reads.
 _CONTEXTUAL = frozenset(
     [
-        *"的了着著地得过还为长冲教种数干空只调量背儿来去曾单解仇朴区查盖华任缪",
+        *"的了着著地得过还为长冲教种数干空只调量背儿来去曾单解仇朴区查盖华任缪肖葛",
         *"东西 多少 地方 精神 地道 大意 长长 不了 背着".split(),
         *_COMPLEMENTS,
         *(f"{first}{measure}" for first in _COUNTING for measure in "场行"),
@@ -877,10 +890,8 @@ def _read_aloud(example: Example, index: Annotated) -> str:
             words.append(join_syllables(syllables))
         elif syllables == _ERHUA and said == "儿":
             words.append(_GLUE + "r")  # joined to the word before it, once the words are spaced
-        elif said == "们" and reading is None and at and _plural_of(tokens[at - 1]):
-            words.append(_GLUE + _written(word, syllables))  # 同学们 tóngxuémen, as pinyin writes a plural
-        elif flag == "s" and word[-1] in _ON_UNDER_IN:
-            words.append(join_syllables(syllables))  # 山上 "on the mountain", never CC-CEDICT's township Shānshàng
+        elif reading is None and (said in _MARKED or flag == "s"):
+            words.append(_marked(word, syllables, flag, plain, at, words))
         else:
             words.append(_written(word, syllables))
     if sandhi:
@@ -891,6 +902,42 @@ def _read_aloud(example: Example, index: Annotated) -> str:
     spaced = _SPACE_BEFORE.sub(r"\1", spaced)
     spaced = _SPACE_AFTER.sub(r"\1", spaced)
     return _SPACES.sub(" ", spaced).strip()
+
+
+def _marked(word: str, syllables: tuple[str, ...], flag: str, plain: list[_Token], at: int, words: list[str]) -> str:
+    """How *word*, read as *syllables*, is written where pinyin writes it otherwise than alone (:data:`_MARKED`, or
+    jieba's place words); *words*: those written before it, where a name's 小 or 老 is capitalised."""
+    said = plain[at][0]
+    if said == "们":
+        if at and _plural_of(plain[at - 1]):
+            return _GLUE + _written(word, syllables)  # 同学们 tóngxuémen, as pinyin writes a plural
+    elif len(said) == 1 and _named(plain, at):
+        if at and plain[at - 1][0] in _FAMILIAR:
+            words[-1] = _capitalised(words[-1])
+        return _capitalised(join_syllables(syllables))  # 王老师 Wáng lǎoshī, 小李 Xiǎo Lǐ
+    elif len(said) == 2 and said[0] in _FAMILIAR and _familiar(plain, at):
+        return " ".join(_capitalised(syllable) for syllable in syllables)  # 老王 as one word: Lǎo Wáng
+    elif flag == "s" and said[-1] in _ON_UNDER_IN:
+        return join_syllables(syllables)  # 山上 "on the mountain", never CC-CEDICT's township Shānshàng
+    return _written(word, syllables)
+
+
+def _named(plain: list[_Token], at: int) -> bool:
+    """Whether ``plain[at]``, one of :data:`_FAMILY_NAMES`, is a surname there: before a title (王老师, 刘医生), or
+    after 小 or 老 if it is not also an everyday word (小李, 老王; not 小马, 老马).  Pinyin capitalises it."""
+    word = plain[at][0]
+    if at + 1 < len(plain) and plain[at + 1][0] in _TITLES:
+        return True
+    return word in _FAMILIAR_NAMES and at > 0 and plain[at - 1][0] in _FAMILIAR and _familiar(plain, at - 1)
+
+
+def _familiar(plain: list[_Token], at: int) -> bool:
+    """Whether the 小 or 老 at ``plain[at]`` can open a name: no number before it (一小张纸 is a small sheet)."""
+    return at == 0 or not _is(plain[at - 1][1], "m")
+
+
+def _capitalised(syllables: str) -> str:
+    return syllables[:1].upper() + syllables[1:]
 
 
 def _plural_of(token: _Token) -> bool:

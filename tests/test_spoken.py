@@ -210,6 +210,17 @@ RULES = [
     ("AABB says a neutral tone in full", "他把话说得清清楚楚。", "tā bǎ huà shuō de qīngqīngchǔchǔ."),
     ("a word and the r of its erhua", "他的冲劲儿很大。", "tā de chòngjìnr hěndà."),
     ("山上 and 山下 are places, not names", "山上很冷，山下很热。", "shānshàng hěn lěng, shānxià hěn rè."),
+    (
+        "a surname before a title, and after 小 or 老",
+        "王老师和小李、老王都来了。",
+        "Wáng lǎoshī hé Xiǎo Lǐ, Lǎo Wáng dōu lái le.",
+    ),
+    (
+        "和 and 连 before a title are not surnames",
+        "我和老师一起去，连老师都不知道。",
+        "wǒ hé lǎoshī yìqǐ qù, lián lǎoshī dōu bù zhīdào.",
+    ),
+    ("小马 is a pony, 一小张 a small sheet", "小马吃了一小张纸。", "xiǎomǎ chī le yì xiǎozhāng zhǐ."),
 ]
 
 # Known gaps: a suffix jieba cuts off is written apart; rows stay here until they pass (strict xfail).
@@ -329,6 +340,23 @@ def test_surname_readings_are_cedict_surname_lines() -> None:
             marked_syllables(r.syllables)[0] for r in rows(char) if any(s.startswith("surname") for s in r.senses)
         }
         assert surnames == {reading}, char
+
+
+def test_common_surnames_read_as_their_cedict_surname_line() -> None:
+    """Each of :data:`deckgen.spoken._FAMILY_NAMES` has a CC-CEDICT "surname" line, read as the character reads
+    alone (the surnames read otherwise, 曾 Zēng, 单 Shàn, are :data:`deckgen.spoken._SURNAMES`)."""
+    from deckgen.dictionary import rows
+    from deckgen.senses import marked_syllables
+    from deckgen.spoken import _FAMILY_NAMES, _SURNAMES, _word_reading
+
+    assert _FAMILY_NAMES.isdisjoint(_SURNAMES)
+    for char in _FAMILY_NAMES:
+        surnames = {
+            marked_syllables(r.syllables)[0].lower()
+            for r in rows(char)
+            if any(s.startswith("surname") for s in r.senses)
+        }
+        assert _word_reading(char, False)[0] in surnames, char
 
 
 def test_within_word_readings_agree_with_cedict() -> None:
