@@ -472,6 +472,14 @@ def _single(
     return None
 
 
+@lru_cache(maxsize=1024)
+def _annotated_verb(word: str) -> bool:
+    """Whether jieba reads *word*, one the annotator read, as a single verb: 盛(chéng)出来 chéng chūlai, but
+    银行(yínháng)出来 a bank and 出来 chūlái."""
+    words = segment.tagged(word)
+    return len(words) == 1 and _is(words[0][1], "v")
+
+
 def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) -> tuple[str, ...] | None:
     """The reading of a two-character word whose senses CC-CEDICT reads apart, by its neighbours, or None.
 
@@ -509,7 +517,8 @@ def _pair(word: str, before: _Token | None, after: _Token | None, earlier: str) 
         return ("dì", "dao")  # 很地道, 一口地道的北京话: authentic (一条地道的出口 stays the tunnel)
     if word == "大意" and (prev_word in _DEGREE or next_word == "了"):
         return ("dà", "yi")  # 你太大意了: careless
-    if word in _COMPLEMENTS and _is(prev_flag, "v", "l") and prev_word not in _MODALS:
+    verb = _is(prev_flag, "v", "l") or (prev_flag == "" and before is not None and _annotated_verb(prev_word))
+    if word in _COMPLEMENTS and verb and prev_word not in _MODALS:
         # a direction after a verb, its second syllable unstressed (拿出来 ná chūlai, 跑过去 pǎo guòqu), as
         # CC-CEDICT's complement lines read it; 他过去是老师, 我想出去 keep guòqù, chūqù
         return (_word_reading(word, False)[0], _COMPLEMENTS[word])

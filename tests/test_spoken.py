@@ -245,6 +245,15 @@ def test_the_annotators_reading_wins() -> None:
     assert sentence_pinyin(example) == "zhǎng dà le."
 
 
+def test_a_direction_after_a_verb_the_annotator_read() -> None:
+    """盛(chéng)出来: the direction after an annotated verb is unstressed as after any verb; after an annotated noun,
+    出来 is the verb itself."""
+    after_verb = Example("鸡蛋炒熟了就", "盛", "出来，放在盘子里。", readings=((6, ("chéng",)),))
+    assert "chéng chūlai," in sentence_pinyin(after_verb)
+    after_noun = Example("他从", "银行", "出来了。", readings=((2, ("yín", "háng")),))
+    assert sentence_pinyin(after_noun) == "tā cóng yínháng chūlái le."
+
+
 def test_the_articles_annotation_elsewhere_wins() -> None:
     """家门口 annotated once reads jiāménkǒu where the sentence uses it unannotated."""
     example = Example("在", "家门口", "就业，在家门口创业。", readings=((1, ("jiā", "mén", "kǒu")),))
