@@ -444,7 +444,7 @@ def _single(
     if word == "干" and prev_word in _DEGREE:
         return "gān"  # 天气很干, 太干了: dry
     if word in _SURNAMES and next_word in _TITLES:
-        return _SURNAMES[word]  # 曾先生 Zēng xiānsheng, 单老师 Shàn lǎoshī: a surname before a title
+        return _SURNAMES[word].lower()  # 曾先生 zēng, 单老师 shàn: a surname before a title, capitalised by _marked
     if word == "只" and next_word[:1] not in _CLAUSE_END and not _is(next_flag, "v", "d", "p", "c", "u"):
         counted = prev_word[-1:] in _COUNTED or prev_word[-1:] == "只"  # 三只, 一只只: the measure word, said twice
         if counted or prev_word in _DEMONSTRATIVES or (prev_word == "有" and _is(next_flag, "n")):
@@ -565,7 +565,7 @@ _FAMILIAR_NAMES = frozenset(
 _FAMILY_NAMES = _FAMILIAR_NAMES | frozenset("黄马高林田叶金石白龙牛钱江方毛万丁夏雷史武孔温康余何钟段严戴莫汤施韦")
 _FAMILIAR = frozenset("小老")
 # The words :func:`_marked` may write otherwise than alone: 们, the surnames, and 小 or 老 with a surname as one word.
-_MARKED = frozenset(("们", *_FAMILY_NAMES, *(a + b for a in _FAMILIAR for b in _FAMILIAR_NAMES)))
+_MARKED = frozenset(("们", *_SURNAMES, *_FAMILY_NAMES, *(a + b for a in _FAMILIAR for b in _FAMILIAR_NAMES)))
 
 # What the compass points 东西 are said with: lengths, directions, sides, the other two points.
 _EAST_WEST_NEXT = frozenset("长宽向走两距跨横")
@@ -932,8 +932,9 @@ def _marked(word: str, syllables: tuple[str, ...], flag: str, plain: list[_Token
 
 
 def _named(plain: list[_Token], at: int) -> bool:
-    """Whether ``plain[at]``, one of :data:`_FAMILY_NAMES`, is a surname there: before a title (王老师, 刘医生), or
-    after 小 or 老 if it is not also an everyday word (小李, 老王; not 小马, 老马).  Pinyin capitalises it."""
+    """Whether ``plain[at]``, one of :data:`_FAMILY_NAMES` or :data:`_SURNAMES`, is a surname there: before a title
+    (王老师, 刘医生, 曾先生), or after 小 or 老 if it is not also an everyday word (小李, 老王; not 小马, 老马).  Pinyin
+    capitalises it."""
     word = plain[at][0]
     if at + 1 < len(plain) and plain[at + 1][0] in _TITLES:
         return True
