@@ -333,8 +333,7 @@ def _dictionary_words(word: str, flag: str = "") -> list[str]:
             while end < size and word[end] in _NUMERALS:
                 end += 1  # a number: 八百
             if end < start + 2:
-                longest = min(size - (start == 0), start + 4)
-                end = next((end for end in range(longest, start + 1, -1) if _listed(word[start:end])), start + 1)
+                end = next(iter(_listed_ends(word, start)), start + 1)
             parts.append(word[start:end])
             start = end
         return parts
@@ -344,8 +343,7 @@ def _dictionary_words(word: str, flag: str = "") -> list[str]:
         run = start
         while run < size and (word[run] in _NUMERALS or word[run] == "几"):  # 十几, 几十
             run += 1
-        longest = min(size - (start == 0), start + 4)  # not the whole word, which CC-CEDICT lacks
-        ends = [end for end in range(longest, start + 1, -1) if _listed(word[start:end])]
+        ends = _listed_ends(word, start)
         if run > start + 1 and run not in ends:
             ends.insert(0, run)  # a number, listed or not: 二十三
         ends.append(start + 1)
@@ -360,6 +358,13 @@ def _dictionary_words(word: str, flag: str = "") -> list[str]:
                 chosen = (cost, (end, *cuts))
         best[start] = chosen  # type: ignore[assignment]
     return [word[a:b] for a, b in pairwise((0, *best[0][1]))]
+
+
+def _listed_ends(word: str, start: int) -> list[int]:
+    """Where the CC-CEDICT words of two to four characters that begin at *start* in *word* end, the longest first;
+    never the whole of *word*, which CC-CEDICT lacks."""
+    longest = min(len(word) - (start == 0), start + 4)
+    return [end for end in range(longest, start + 1, -1) if _listed(word[start:end])]
 
 
 @lru_cache(maxsize=1 << 14)
